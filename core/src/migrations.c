@@ -3,6 +3,8 @@
  * N; they are applied in order at open, each in its own transaction. Never edit a migration
  * that has shipped: add a new one at the end.
  */
+#include <stddef.h> /* NULL */
+
 #include "migrations.h"
 
 static const char *const migrations[] = {
