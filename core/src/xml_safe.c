@@ -47,8 +47,10 @@ extern const unsigned long pt__schema_visit_xsd_len;
  * this. Callers refuse earlier with their own limit (PT_CHECKLIST_MAX_BYTES ...). */
 #define XML_MAX_BYTES (64u * 1024u * 1024u)
 
+/* BIG_LINES: without it libxml2 2.9 reports every line past 65535 as 65535, and a large
+ * visit file's errors would point at the wrong line. */
 #define PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC | \
-                       XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+                       XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES)
 
 /* ---- errors ---- */
 
