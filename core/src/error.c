@@ -34,7 +34,16 @@ int pt__error_prefix(const char *fmt, ...)
     vsnprintf(prefix, sizeof prefix, fmt, ap);
     va_end(ap);
     memcpy(old, last_message, sizeof old);
-    snprintf(last_message, sizeof last_message, "%s: %s", prefix, old);
+    /* prefix, ": ", then as much of the old message as fits */
+    size_t n = strlen(prefix);
+    if (n > sizeof last_message - 3) n = sizeof last_message - 3;
+    memcpy(last_message, prefix, n);
+    memcpy(last_message + n, ": ", 2);
+    n += 2;
+    size_t rest = strnlen(old, sizeof old - 1);
+    if (rest > sizeof last_message - 1 - n) rest = sizeof last_message - 1 - n;
+    memcpy(last_message + n, old, rest);
+    last_message[n + rest] = '\0';
     return last_code;
 }
 

@@ -115,7 +115,10 @@ int pt__date_add_years(const char *date, int years, char out[11])
     if (!parse_date(date, &y, &m, &d)) return pt__error(PT_EINVALID, "invalid date '%s'", date ? date : "");
     y += years;
     if (d > days_in_month(y, m)) d = days_in_month(y, m);
-    snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m, d);
+    if (y < 0 || y > 9999) return pt__error(PT_EINVALID, "date '%s' + %d years is out of range", date, years);
+    char buf[32];
+    snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+    memcpy(out, buf, 11);
     return PT_OK;
 }
 
