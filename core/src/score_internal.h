@@ -18,9 +18,11 @@ pt__score_box *pt__score_box_new(void);
 
 /* Supplies a visit's answers one by one: returns 1 with *answer filled (its strings valid
  * until the next call), 0 when there are no more, or a negative PT_E code (message set).
+ * *position receives the item's place in the checklist (0-based, all sections in order, as
+ * stored in answer.position) or -1 when unknown; it is only a hint, checked against the id.
  * pt_score_all streams answers straight from SQLite through this, so a visit's answers are
  * never copied into a pt_visit first. */
-typedef int (*pt__answer_next)(void *payload, pt_answer *answer);
+typedef int (*pt__answer_next)(void *payload, pt_answer *answer, int *position);
 
 /* pt_scorer_score, with the answers taken from next(payload) instead of visit->answers
  * (visit->n_answers is ignored). */

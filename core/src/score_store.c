@@ -99,9 +99,10 @@ static int write_script(writer *w, const pt_scorer *scorer, const char *now)
     return exec_stmt(w, w->ins_script, "storing the script", 0);
 }
 
-/* Replaces the stored score of score->visit_id. Inside the caller's transaction; sets
- * score->scored_at to now. */
-static int write_score(writer *w, pt_score *score, const char *now)
+/* Stores the score of score->visit_id, replacing the previous one when had_score (the
+ * deletes are skipped for a visit never scored: most of the work when all are new). Inside the
+ * caller's transaction; sets score->scored_at to now. */
+static int write_score(writer *w, pt_score *score, const char *now, int had_score)
 {
     int64_t id = score->visit_id;
     pt__score_box *box = (pt__score_box *)score;
@@ -110,7 +111,7 @@ static int write_score(writer *w, pt_score *score, const char *now)
     score->scored_at = at;
 
     sqlite3_stmt *dels[] = {w->del_flags, w->del_sections, w->del_score};
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; had_score && i < 3; i++) {
         sqlite3_bind_int64(dels[i], 1, id);
         int rc = exec_stmt(w, dels[i], "removing the previous score", id);
         if (rc) return rc;
@@ -180,7 +181,7 @@ int pt_score_visit(pt_ctx *ctx, int64_t visit_id, pt_score **out)
         pt__now_utc(now);
         rc = pt__begin(ctx);
         if (!rc) rc = write_script(&w, scorer, now);
-        if (!rc) rc = write_score(&w, score, now);
+        if (!rc) rc = write_score(&w, score, now, 1);
         if (!rc) rc = pt__commit(ctx);
         else pt__rollback(ctx);
     }
@@ -241,7 +242,7 @@ typedef struct answer_stream {
 
 /* pt__answer_next over the answer cursor: the strings point into SQLite's row and stay valid
  * until the next call, which is all pt__scorer_score_stream needs. */
-static int stream_next(void *payload, pt_answer *a)
+static int stream_next(void *payload, pt_answer *a, int *position)
 {
     answer_stream *s = payload;
     int rc = cursor_at(&s->c, s->visit_id);
@@ -252,6 +253,7 @@ static int stream_next(void *payload, pt_answer *a)
     a->na = sqlite3_column_int(st, 3);
     a->note = (const char *)sqlite3_column_text(st, 4);
     a->line = 0;
+    *position = sqlite3_column_int(st, 5);
     s->c.consumed = 1;
     return 1;
 }
@@ -382,7 +384,7 @@ static int score_row(run_state *rs)
         if (rc) pt__error_prefix("visit %lld", (long long)visit.id);
     }
     if (rc == 0) {
-        rc = write_score(&rs->w, score, rs->now);
+        rc = write_score(&rs->w, score, rs->now, sqlite3_column_int(v, 24));
         if (rc) rs->write_failed = 1;
     }
     pt_score_free(score);
@@ -397,9 +399,11 @@ static int prepare_streams(run_state *rs)
         "SELECT v.id, v.checklist_version_id, cv.checklist_id, cv.version, v.visit_date, "
         "v.visit_type, v.notes, i.id, i.reg_no, i.name, i.kind, i.owner, i.address, "
         "i.kelurahan, i.kecamatan, i.kabupaten_kota, i.province, i.latitude, i.longitude, "
-        "i.capacity, i.children_in_care, i.reg_status, i.reg_date, i.reg_expires "
+        "i.capacity, i.children_in_care, i.reg_status, i.reg_date, i.reg_expires, "
+        "s.visit_id IS NOT NULL "
         "FROM visit v JOIN checklist_version cv ON cv.id = v.checklist_version_id "
-        "JOIN institution i ON i.id = v.institution_id ORDER BY v.id");
+        "JOIN institution i ON i.id = v.institution_id "
+        "LEFT JOIN score s ON s.visit_id = v.id ORDER BY v.id");
     rs->team = (cursor){ctx, NULL, "reading visit teams", 0, 1};
     rs->answers.c = (cursor){ctx, NULL, "reading answers", 0, 1};
     if (!rc)
@@ -407,8 +411,8 @@ static int prepare_streams(run_state *rs)
                                               "visit_team ORDER BY visit_id, position");
     /* answers in primary key order (visit_id, item_id): no sort; v.answers is keyed by id */
     if (!rc)
-        rc = pt__prepare(ctx, &rs->answers.c.stmt, "SELECT visit_id, item_id, value, na, note "
-                                                   "FROM answer ORDER BY visit_id");
+        rc = pt__prepare(ctx, &rs->answers.c.stmt, "SELECT visit_id, item_id, value, na, note, "
+                                                   "position FROM answer ORDER BY visit_id");
     return rc;
 }
 

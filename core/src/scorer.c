@@ -26,6 +26,10 @@ struct pt_scorer {
     size_t source_len;
     char sha256[65];
     int checklist_ref;              /* the read-only v.checklist in the registry */
+    /* items in checklist order, and their ids as Lua strings (registry table, 1-based): an
+     * answer's stored position finds its item and key without hashing the id */
+    const pt_item **items;
+    int ids_ref;
 };
 
 static const char *const severities[] = {"kritis", "tinggi", "sedang", "rendah", NULL};
@@ -183,6 +187,12 @@ static int build_checklist_fn(lua_State *L, void *payload)
     pt_scorer *s = payload;
     push_checklist(L, s->checklist);
     s->checklist_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_createtable(L, (int)s->checklist->n_items, 0);
+    for (size_t i = 0; i < s->checklist->n_items; i++) {
+        lua_pushstring(L, s->items[i]->id);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    s->ids_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     return 0;
 }
 
@@ -224,12 +234,18 @@ int pt_scorer_new(pt_scorer **out, const pt_checklist *checklist, const char *sc
     pt_scorer *s = calloc(1, sizeof *s);
     if (!s) return pt__error(PT_ENOMEM, "%s: out of memory", script);
     s->checklist = checklist;
-    s->checklist_ref = LUA_NOREF;
+    s->checklist_ref = s->ids_ref = LUA_NOREF;
     s->name = strdup(script);
-    if (!s->name) {
+    s->items = calloc(checklist->n_items ? checklist->n_items : 1, sizeof *s->items);
+    if (!s->name || !s->items) {
         pt_scorer_free(s);
         return pt__error(PT_ENOMEM, "%s: out of memory", script);
     }
+
+    size_t n = 0;
+    for (size_t i = 0; i < checklist->n_sections; i++)
+        for (size_t j = 0; j < checklist->sections[i].n_items && n < checklist->n_items; j++)
+            s->items[n++] = &checklist->sections[i].items[j];
 
     char path[4096];
     int w = snprintf(path, sizeof path, "%s/%s", scripts_dir, script);
@@ -263,6 +279,7 @@ void pt_scorer_free(pt_scorer *scorer)
     pt__sandbox_free(scorer->sb);
     free(scorer->name);
     free(scorer->source);
+    free(scorer->items);
     free(scorer);
 }
 
@@ -329,15 +346,23 @@ static void push_institution(lua_State *L, const pt_institution *in)
     set_string(L, t, "reg_expires", in->reg_expires);
 }
 
-/* Adds one answer to the table at index answers. */
-static int push_answer(lua_State *L, int answers, const pt_scorer *s, const pt_visit *visit,
-                       const pt_answer *a)
+/* Adds one answer to the table at index answers; ids is the index of the id strings. */
+static int push_answer(lua_State *L, int answers, int ids, const pt_scorer *s,
+                       const pt_visit *visit, const pt_answer *a, int position)
 {
-    const pt_item *item = a->item_id ? pt_checklist_item(s->checklist, a->item_id, NULL) : NULL;
-    if (!item)
-        return pt__error(PT_EINVALID, "visit %lld: answer for unknown item %s of %s@%s",
-                         (long long)visit->id, a->item_id ? a->item_id : "(none)",
-                         s->checklist->id, s->checklist->version);
+    const pt_item *item = NULL;
+    if (a->item_id && position >= 0 && (size_t)position < s->checklist->n_items &&
+        strcmp(s->items[position]->id, a->item_id) == 0) {
+        item = s->items[position];
+        lua_rawgeti(L, ids, position + 1);
+    } else {
+        item = a->item_id ? pt_checklist_item(s->checklist, a->item_id, NULL) : NULL;
+        if (!item)
+            return pt__error(PT_EINVALID, "visit %lld: answer for unknown item %s of %s@%s",
+                             (long long)visit->id, a->item_id ? a->item_id : "(none)",
+                             s->checklist->id, s->checklist->version);
+        lua_pushstring(L, item->id);
+    }
     lua_createtable(L, 0, 3);
     if (a->na || !a->value) {
         lua_pushboolean(L, a->na);
@@ -370,7 +395,7 @@ static int push_answer(lua_State *L, int answers, const pt_scorer *s, const pt_v
         lua_pushstring(L, a->note);
         lua_setfield(L, -2, "note");
     }
-    lua_setfield(L, answers, item->id);
+    lua_rawset(L, answers);
     return 0;
 }
 
@@ -379,9 +404,10 @@ typedef struct array_cursor {
     size_t next;
 } array_cursor;
 
-static int array_next(void *payload, pt_answer *answer)
+static int array_next(void *payload, pt_answer *answer, int *position)
 {
     array_cursor *c = payload;
+    *position = -1;
     if (c->next >= c->visit->n_answers) return 0;
     *answer = c->visit->answers[c->next++];
     return 1;
@@ -602,16 +628,18 @@ static int score_fn(lua_State *L, void *payload)
     }
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->checklist_ref);
     lua_setfield(L, 3, "checklist");
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->ids_ref);  /* 4: item ids */
     lua_createtable(L, 0, (int)s->checklist->n_items);
     int answers = lua_gettop(L);
     pt_answer a;
-    int more;
-    while ((more = job->next(job->next_payload, &a)) > 0) {
-        int rc = push_answer(L, answers, s, job->visit, &a);
+    int more, position;
+    while ((more = job->next(job->next_payload, &a, &position)) > 0) {
+        int rc = push_answer(L, answers, 4, s, job->visit, &a, position);
         if (rc) return rc;
     }
     if (more < 0) return more;
     lua_setfield(L, 3, "answers");
+    lua_pop(L, 1);
 
     pt__sandbox_set_where(L, "in score()");
     lua_call(L, 1, 1);                             /* 2: the result */
