@@ -6,8 +6,10 @@ set -euo pipefail
 packages=(
   gcc make cmake pkg-config            # toolchain (gcc brings libasan/libubsan)
   libsqlite3-dev libxml2-dev liblua5.4-dev libsodium-dev libjansson-dev
+  libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core   # export plugins
+  libcurl4-openssl-dev                 # notification plugins (SMTP, webhook)
   libcmocka-dev                        # unit tests
-  python3                              # command-line tests
+  python3 poppler-utils                # command tests (pdftotext reads the PDFs we write)
 )
 
 missing=()
