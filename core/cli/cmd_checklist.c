@@ -134,35 +134,24 @@ static int run_load(const cli_globals *g, int argc, char **argv)
                 break;
             }
 
+    /* Store them all in one transaction: a changed file under a stored ID@VERSION (the store
+     * refuses it, naming the file) or a failed write stores nothing. The lines are printed only
+     * after the commit, so stdout never claims a version the database does not hold. */
     pt_ctx *ctx = NULL;
+    int *created = NULL;
     if (rc == CLI_OK) rc = cli_open(g, &ctx, 0);
-    /* A changed file under a stored version is refused; find it before storing any file, and
-     * let the store say why (it refuses without writing). */
+    if (rc == CLI_OK && !(created = calloc((size_t)n_pos, sizeof *created)))
+        rc = cli_failf("out of memory");
+    if (rc == CLI_OK &&
+        pt_checklist_store_all(ctx, (const pt_checklist *const *)cls, (size_t)n_pos, created) != PT_OK)
+        rc = cli_fail();
     for (int i = 0; rc == CLI_OK && i < n_pos; i++) {
-        pt_checklist *old;
-        if (pt_checklist_fetch(ctx, cls[i]->id, cls[i]->version, &old) != PT_OK) continue;
-        int changed = strcmp(old->sha256, cls[i]->sha256) != 0;
-        pt_checklist_free(old);
-        if (changed) {
-            int created;
-            if (pt_checklist_store(ctx, cls[i], NULL, &created) != PT_OK)
-                rc = cli_fail();
-            else   /* the store should have refused: say so rather than hide it */
-                rc = cli_failf("%s: %s@%s was stored with different content", cls[i]->source,
-                               cls[i]->id, cls[i]->version);
-        }
-    }
-    for (int i = 0; rc == CLI_OK && i < n_pos; i++) {
-        int created = 0;
-        if (pt_checklist_store(ctx, cls[i], NULL, &created) != PT_OK) {
-            rc = cli_fail();
-            break;
-        }
-        if (created)
+        if (created[i])
             printf("loaded %s@%s\n", cls[i]->id, cls[i]->version);
         else
             printf("%s@%s already loaded (same content)\n", cls[i]->id, cls[i]->version);
     }
+    free(created);
     if (ctx) pt_close(ctx);
     for (int i = 0; i < n_pos; i++)
         if (cls[i]) pt_checklist_free(cls[i]);

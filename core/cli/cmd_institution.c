@@ -57,7 +57,9 @@ static const char help_import[] =
     "Adds the institutions of a CSV file whose header row names fields (reg_no, name, kind,\n"
     "...); a row whose reg_no is stored updates that institution. All rows or none: the first\n"
     "bad row stops the import with FILE:LINE and nothing is written. UTF-8 with or without\n"
-    "BOM, ',' or ';' separators.\n";
+    "BOM, ',' or ';' separators. A new institution without reg_status (no column or an empty\n"
+    "cell) is \"registered\" when it has a reg_no, else \"unregistered\"; an empty status on a\n"
+    "stored institution keeps its status.\n";
 
 static int print_help2(const char *a, const char *b)
 {
@@ -139,12 +141,8 @@ static int run_add(const cli_globals *g, int argc, char **argv)
         return cli_usage("institution add", "--name is required");
     if (!field_value(fields, n_fields, "kind"))
         return cli_usage("institution add", "--kind is required");
-    if (!field_value(fields, n_fields, "reg_status")) {
-        const char *reg_no = field_value(fields, n_fields, "reg_no");
-        fields[n_fields].name = "reg_status";
-        fields[n_fields].value = reg_no && *reg_no ? "registered" : "unregistered";
-        n_fields++;
-    }
+    /* no --reg-status: the library's default (registered with a --reg-no, else unregistered),
+     * the same one `institution import` gets */
 
     pt_ctx *ctx;
     if ((rc = cli_open(g, &ctx, 0)) != CLI_OK) return rc;

@@ -109,6 +109,30 @@ int pt_checklist_store(pt_ctx *ctx, const pt_checklist *checklist, int64_t *vers
     return PT_OK;
 }
 
+int pt_checklist_store_all(pt_ctx *ctx, const pt_checklist *const *checklists, size_t n,
+                           int *created)
+{
+    if (created)
+        for (size_t i = 0; i < n; i++) created[i] = 0;
+    /* One transaction around every pt_checklist_store (each joins it): a failure on the third
+     * file must not leave the first two committed. */
+    int own = sqlite3_get_autocommit(ctx->db);
+    int err = own ? pt__begin(ctx) : PT_OK;
+    if (err) return err;
+    for (size_t i = 0; !err && i < n; i++) {
+        const pt_checklist *cl = checklists[i];
+        err = pt_checklist_store(ctx, cl, NULL, created ? &created[i] : NULL);
+        /* Say which file failed, unless the message already does. */
+        if (err && cl->source && strncmp(pt_error_last(), cl->source, strlen(cl->source)) != 0)
+            pt__error_prefix("%s", cl->source);
+    }
+    if (!err && own) err = pt__commit(ctx);
+    else if (err && own) pt__rollback(ctx);
+    if (err && created)
+        for (size_t i = 0; i < n; i++) created[i] = 0;
+    return err;
+}
+
 int pt_checklist_fetch(pt_ctx *ctx, const char *id, const char *version, pt_checklist **out)
 {
     *out = NULL;

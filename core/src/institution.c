@@ -34,10 +34,18 @@ typedef struct value_alias {
     const char *from, *to;
 } value_alias;
 
+/* field_def.required */
+enum {
+    OPTIONAL = 0,
+    REQUIRED = 1,   /* may not be empty */
+    DEFAULTED = 2   /* never stored empty, but a new row given none (absent or empty) takes a
+                     * default (default_reg_status): add and import agree on it */
+};
+
 typedef struct field_def {
     const char *name;              /* API name, CSV header name and column name */
     field_kind kind;
-    int required;                  /* may not be empty */
+    int required;                  /* OPTIONAL, REQUIRED or DEFAULTED */
     size_t offset;                 /* where it lives in pt_institution */
     const char *const *values;     /* K_ENUM: allowed values, NULL-terminated */
     const value_alias *aliases;    /* K_ENUM: other spellings accepted (Indonesian) */
@@ -69,7 +77,7 @@ static const field_def fields[] = {
     {"longitude", K_LONGITUDE, 0, OFF(longitude), NULL, NULL},
     {"capacity", K_COUNT, 0, OFF(capacity), NULL, NULL},
     {"children_in_care", K_COUNT, 0, OFF(children_in_care), NULL, NULL},
-    {"reg_status", K_ENUM, 1, OFF(reg_status), statuses, status_aliases},
+    {"reg_status", K_ENUM, DEFAULTED, OFF(reg_status), statuses, status_aliases},
     {"reg_date", K_DATE, 0, OFF(reg_date), NULL, NULL},
     {"reg_expires", K_DATE, 0, OFF(reg_expires), NULL, NULL},
     {"contact_name", K_TEXT, 0, OFF(contact_name), NULL, NULL},
@@ -77,7 +85,7 @@ static const field_def fields[] = {
     {"contact_email", K_EMAIL, 0, OFF(contact_email), NULL, NULL},
 };
 #define N_FIELDS (sizeof fields / sizeof fields[0])
-enum { F_REG_NO = 0 };   /* fields[] index used by the upsert */
+enum { F_REG_NO = 0, F_REG_STATUS = 13 };   /* fields[] indexes the code needs by name */
 
 const char *const pt_institution_fields[] = {
     "reg_no", "name", "kind", "owner", "address", "kelurahan", "kecamatan", "kabupaten_kota",
@@ -184,8 +192,9 @@ static int check_value(const field_def *def, const char *raw, const number_sourc
 
     if (!pt__is_utf8(raw, len)) return pt__error(PT_EINVALID, "field '%s': not valid UTF-8", def->name);
     if (len == 0) {
-        if (def->required) return pt__error(PT_EINVALID, "field '%s': is required", def->name);
-        out->is_null = 1;
+        if (def->required == REQUIRED)
+            return pt__error(PT_EINVALID, "field '%s': is required", def->name);
+        out->is_null = 1;   /* DEFAULTED: the caller fills the default or refuses */
         return PT_OK;
     }
     if (len > TEXT_MAX_BYTES)
@@ -338,11 +347,34 @@ static int check_row(pt_ctx *ctx, int64_t id)
     return err;
 }
 
-/* Inserts a validated row; the caller holds the transaction. */
-static int insert_row(pt_ctx *ctx, const value values[N_FIELDS], int64_t *id)
+/* A DEFAULTED field given empty to an update: it cannot be cleared (the column is NOT NULL),
+ * and there is no "new row" default to fall back on. */
+static int refuse_cleared_defaulted(const value values[N_FIELDS])
 {
     for (size_t i = 0; i < N_FIELDS; i++)
-        if (fields[i].required && !values[i].set)
+        if (fields[i].required == DEFAULTED && values[i].set && values[i].is_null)
+            return pt__error(PT_EINVALID, "field '%s': is required", fields[i].name);
+    return PT_OK;
+}
+
+/* The registration status of a new institution given none: a home with a registration number
+ * (tanda daftar) is registered, one without is not. One rule for add and import, so the same
+ * row gets the same status whichever way it comes in. */
+static void default_reg_status(value values[N_FIELDS])
+{
+    value *status = &values[F_REG_STATUS];
+    if (status->set && !status->is_null) return;
+    const value *reg_no = &values[F_REG_NO];
+    *status = (value){.set = 1,
+                      .text = reg_no->set && !reg_no->is_null ? "registered" : "unregistered"};
+}
+
+/* Inserts a validated row (DEFAULTED fields filled here); the caller holds the transaction. */
+static int insert_row(pt_ctx *ctx, value values[N_FIELDS], int64_t *id)
+{
+    default_reg_status(values);
+    for (size_t i = 0; i < N_FIELDS; i++)
+        if (fields[i].required && (!values[i].set || values[i].is_null))
             return pt__error(PT_EINVALID, "field '%s': is required", fields[i].name);
     int err = check_reg_no_free(ctx, &values[F_REG_NO], 0);
     if (err) return err;
@@ -435,6 +467,7 @@ int pt_institution_update(pt_ctx *ctx, int64_t id, const pt_field *in, size_t n_
     if (!arena) return pt__error(PT_ENOMEM, "out of memory");
     value values[N_FIELDS];
     int err = check_fields(in, n_fields, arena, values);
+    if (!err) err = refuse_cleared_defaulted(values);
     if (!err) err = pt__begin(ctx);
     if (!err) {
         err = update_row(ctx, id, values);
@@ -710,6 +743,9 @@ static int import_row(import_state *st, char **cells, size_t n, int line, pt__ar
     if (reg_no->set && !reg_no->is_null) err = reg_no_owner(st->ctx, reg_no->text, 0, &id);
     if (err) return err;
     if (id) {
+        /* An empty status cell on a stored institution keeps its status: the default is for
+         * new rows only, and a list that leaves the column blank must not reset "expired". */
+        if (values[F_REG_STATUS].is_null) values[F_REG_STATUS].set = 0;
         if ((err = update_row(st->ctx, id, values))) return err;
         st->result.updated++;
     } else {

@@ -2,6 +2,7 @@
 import hashlib
 import os
 import re
+import sqlite3
 
 import clitest
 from clitest import CHECKLIST, SCRIPTS
@@ -118,6 +119,40 @@ class Load(clitest.CliTestCase):
         before = self.snapshot()
         changed = self.write("changed.xml", read(CHECKLIST).replace("Kotor", "Sangat kotor"))
         self.fails("checklist", "load", v2, changed)
+        self.assertEqual(self.snapshot(), before)
+
+    def test_a_failed_write_of_a_later_file_stores_none_of_the_earlier_ones(self):
+        # The database refuses version 1.1 the way a full disk or a busy file would: at the
+        # INSERT, after 1.0 was written in the same command.
+        con = sqlite3.connect(self.db)
+        con.execute("CREATE TRIGGER refuse_1_1 BEFORE INSERT ON checklist_version "
+                    "WHEN NEW.version = '1.1' BEGIN SELECT RAISE(ABORT, 'injected'); END")
+        con.commit()
+        con.close()
+        v2 = self.write("v2.xml", read(CHECKLIST).replace('id="uji-cli" version="1.0"', 'id="uji-cli" version="1.1"'))
+        before = self.snapshot()
+        r = self.run_pantau("checklist", "load", CHECKLIST, v2)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "")      # no "loaded uji-cli@1.0" for a version not kept
+        lines = r.stderr.splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertTrue(lines[0].startswith("pantau: %s: " % v2), lines[0])
+        self.assertIn("uji-cli@1.1", lines[0])
+        self.assertIn("injected", lines[0])
+        self.assertEqual(self.snapshot(), before)
+        self.assertEqual(self.count("checklist_version"), 0)
+
+    def test_a_changed_file_is_refused_naming_the_file_even_after_new_ones(self):
+        self.ok("checklist", "load", CHECKLIST)
+        v2 = self.write("v2.xml", read(CHECKLIST).replace('id="uji-cli" version="1.0"', 'id="uji-cli" version="1.1"'))
+        changed = self.write("changed.xml", read(CHECKLIST).replace("Kotor", "Sangat kotor"))
+        before = self.snapshot()
+        r = self.run_pantau("checklist", "load", v2, changed)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "")
+        self.assertEqual(r.stderr, "pantau: %s: checklist uji-cli@1.0 is already stored with different "
+                         "content (sha256 %s…, this file %s…); give the changed file a new version\n"
+                         % (changed, sha256_of(CHECKLIST)[:12], sha256_of(changed)[:12]))
         self.assertEqual(self.snapshot(), before)
 
     def test_load_validates_the_script_too(self):

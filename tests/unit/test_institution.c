@@ -244,9 +244,9 @@ static void test_unknown_and_missing_fields_are_refused(void **state)
     assert_error_contains("unknown field 'nama_panti'; valid fields: reg_no, name, kind, owner,");
     assert_error_contains("contact_email");
 
-    pt_field missing[] = {{"name", "Panti"}, {"kind", "LKSA"}};
+    pt_field missing[] = {{"name", "Panti"}, {"reg_status", "registered"}};
     assert_int_equal(pt_institution_add(fx->ctx, missing, N(missing), NULL), PT_EINVALID);
-    assert_error_contains("field 'reg_status': is required");
+    assert_error_contains("field 'kind': is required");
 
     pt_field twice[] = {{"name", "Panti"}, {"name", "Lagi"}};
     assert_int_equal(pt_institution_add(fx->ctx, twice, N(twice), NULL), PT_EINVALID);
@@ -393,6 +393,82 @@ static void test_reimport_updates_instead_of_duplicating(void **state)
     pt_institution_free(a);
 }
 
+static void test_add_without_a_status_is_registered_with_a_reg_no_else_unregistered(void **state)
+{
+    fixture *fx = *state;
+    pt_field with_no[] = {{"reg_no", "LKSA-1"}, {"name", "Satu"}, {"kind", "LKSA"}};
+    pt_field without_no[] = {{"name", "Dua"}, {"kind", "LKSA"}};
+    pt_field empty_status[] = {{"reg_no", "LKSA-3"}, {"name", "Tiga"}, {"kind", "LKSA"},
+                               {"reg_status", " "}};
+    pt_field empty_no[] = {{"reg_no", ""}, {"name", "Empat"}, {"kind", "LKSA"}};
+    pt_field given[] = {{"reg_no", "LKSA-5"}, {"name", "Lima"}, {"kind", "LKSA"},
+                        {"reg_status", "dicabut"}};
+    int64_t ids[5];
+    assert_int_equal(pt_institution_add(fx->ctx, with_no, N(with_no), &ids[0]), PT_OK);
+    assert_int_equal(pt_institution_add(fx->ctx, without_no, N(without_no), &ids[1]), PT_OK);
+    assert_int_equal(pt_institution_add(fx->ctx, empty_status, N(empty_status), &ids[2]), PT_OK);
+    assert_int_equal(pt_institution_add(fx->ctx, empty_no, N(empty_no), &ids[3]), PT_OK);
+    assert_int_equal(pt_institution_add(fx->ctx, given, N(given), &ids[4]), PT_OK);
+    static const char *const expected[] = {"registered", "unregistered", "registered",
+                                           "unregistered", "revoked"};
+    for (size_t i = 0; i < N(ids); i++) {
+        char key[32];
+        snprintf(key, sizeof key, "%lld", (long long)ids[i]);
+        pt_institution *a = get(fx, key);
+        assert_string_equal(a->reg_status, expected[i]);
+        pt_institution_free(a);
+    }
+}
+
+static void test_update_refuses_to_clear_the_status(void **state)
+{
+    fixture *fx = *state;
+    int64_t id = add_basic(fx->ctx, "LKSA-1", "Satu");
+    pt_field clear[] = {{"reg_status", ""}};
+    assert_int_equal(pt_institution_update(fx->ctx, id, clear, N(clear)), PT_EINVALID);
+    assert_error_contains("field 'reg_status': is required");
+    pt_institution *a = get(fx, "LKSA-1");
+    assert_string_equal(a->reg_status, "registered");
+    pt_institution_free(a);
+}
+
+static void test_import_without_a_status_gives_new_rows_the_add_default(void **state)
+{
+    fixture *fx = *state;
+    /* no status column at all */
+    import_ok(fx, "tanpa-status.csv",
+              "reg_no;name;kind\n"
+              "LKSA-1;Satu;LKSA\n"
+              ";Dua;LKSA\n",
+              2, 0);
+    pt_institution *a = get(fx, "LKSA-1");
+    assert_string_equal(a->reg_status, "registered");
+    int64_t id = a->id;
+    pt_institution_free(a);
+    assert_int_equal(test_sql_int(fx->ctx, "SELECT count(*) FROM institution "
+                                           "WHERE name = 'Dua' AND reg_status = 'unregistered'"), 1);
+
+    /* a status column with empty cells: new rows default, a stored row keeps its status */
+    pt_field expire[] = {{"reg_status", "expired"}};
+    assert_int_equal(pt_institution_update(fx->ctx, id, expire, N(expire)), PT_OK);
+    import_ok(fx, "status-kosong.csv",
+              "reg_no;name;kind;reg_status\n"
+              "LKSA-1;Satu Baru;LKSA;\n"
+              "LKSA-3;Tiga;LKSA;\n"
+              "LKSA-4;Empat;LKSA;revoked\n",
+              2, 1);
+    a = get(fx, "LKSA-1");
+    assert_string_equal(a->name, "Satu Baru");
+    assert_string_equal(a->reg_status, "expired");
+    pt_institution_free(a);
+    a = get(fx, "LKSA-3");
+    assert_string_equal(a->reg_status, "registered");
+    pt_institution_free(a);
+    a = get(fx, "LKSA-4");
+    assert_string_equal(a->reg_status, "revoked");
+    pt_institution_free(a);
+}
+
 static void test_import_errors_name_file_and_line(void **state)
 {
     fixture *fx = *state;
@@ -445,6 +521,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_a_bad_row_on_line_4_names_it_and_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reimport_updates_instead_of_duplicating, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_errors_name_file_and_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_add_without_a_status_is_registered_with_a_reg_no_else_unregistered, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update_refuses_to_clear_the_status, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_without_a_status_gives_new_rows_the_add_default, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

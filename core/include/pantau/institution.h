@@ -8,7 +8,10 @@
  *   contact_name, contact_phone, contact_email
  * kind:       LKSA, LKS-LU (lanjut usia), LKS-PD (penyandang disabilitas), LKS-KT (korban
  *             tindak kekerasan), LKS-PMKS (lainnya)
- * reg_status: registered, unregistered, expired, revoked
+ * reg_status: registered, unregistered, expired, revoked. A new institution given none
+ *             (absent or empty, by add or by CSV import) is "registered" when it has a reg_no,
+ *             else "unregistered". It cannot be cleared: update refuses an empty value, and an
+ *             import row that updates a stored institution with an empty status keeps its status.
  * Dates are YYYY-MM-DD. Only counts are kept about children, never identities (UU 27/2022).
  */
 #ifndef PANTAU_INSTITUTION_H
@@ -49,8 +52,8 @@ typedef struct pt_field {
 /* The field names accepted above, NULL-terminated. */
 extern const char *const pt_institution_fields[];
 
-/* Adds an institution. name, kind and reg_status are required. *id (may be NULL) receives
- * the new id. Errors: PT_EINVALID (unknown field, bad value: message names the field),
+/* Adds an institution. name and kind are required; reg_status defaults as above. *id (may be
+ * NULL) receives the new id. Errors: PT_EINVALID (unknown field, bad value: message names the field),
  * PT_EEXISTS (reg_no already registered). */
 int pt_institution_add(pt_ctx *ctx, const pt_field *fields, size_t n_fields, int64_t *id);
 

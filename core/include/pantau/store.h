@@ -5,6 +5,7 @@
 #ifndef PANTAU_STORE_H
 #define PANTAU_STORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "pantau/checklist.h"
 
@@ -37,6 +38,15 @@ int pt_schema_version_latest(void);
  * version_id (may be NULL) receives the row id. */
 int pt_checklist_store(pt_ctx *ctx, const pt_checklist *checklist, int64_t *version_id,
                        int *created);
+
+/* Stores n checklists as pt_checklist_store does, all or none: one transaction for all of them,
+ * so a refused one (PT_EEXISTS) or a failed write (PT_EIO, a busy database, ...) leaves none
+ * of the others stored. The message names the failing checklist's source. Inside a caller's
+ * transaction it joins it, and the caller rolls back on error. created (may be NULL) receives
+ * n flags, 1 for each checklist newly stored, 0 for each already stored with the same bytes;
+ * all 0 on error. */
+int pt_checklist_store_all(pt_ctx *ctx, const pt_checklist *const *checklists, size_t n,
+                           int *created);
 
 /* Parses a stored checklist version. version NULL means the most recently loaded version of
  * that id. *out belongs to the caller (pt_checklist_free). Errors: PT_ENOTFOUND. */
