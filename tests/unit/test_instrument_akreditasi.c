@@ -28,104 +28,22 @@
  * Gates: S1.04 (choice tidak_ada) cap B sedang Dinas Sosial; S2.07 cap C kritis DP3A;
  *        S2.08 cap none kritis Kepolisian; S4.01 cap C tinggi Dinas Sosial.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "support.h"
 
-typedef struct fixture {
-    char *dir;
-    pt_ctx *ctx;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    f->dir = test_tmpdir();
-    f->ctx = test_open_db(f->dir);
-
-    pt_checklist *cl = NULL;
-    if (pt_checklist_load_file(&cl, test_source_path("checklists/akreditasi-lksa.xml")) != 0)
-        fail_msg("load checklist: %s", pt_error_last());
-    int created = 0;
-    if (pt_checklist_store(f->ctx, cl, NULL, &created) != 0)
-        fail_msg("store checklist: %s", pt_error_last());
-    assert_int_equal(created, 1);
-    pt_checklist_free(cl);
-
-    pt_import_result r = {0};
-    if (pt_institution_import_csv(f->ctx, test_source_path("checklists/samples/institutions.csv"),
-                                  &r) != 0)
-        fail_msg("import institutions: %s", pt_error_last());
-    assert_int_equal(r.added, 7);
-    assert_int_equal(r.updated, 0);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    pt_close(f->ctx);
-    test_tmpdir_remove(f->dir);
-    free(f);
-    return 0;
-}
-
-/* Imports one sample visit file and checks how many visits it held. */
-static pt_visit_import_result import_visits(fixture *f, const char *name, int n_visits)
-{
-    char rel[512];
-    snprintf(rel, sizeof rel, "checklists/samples/visits/%s", name);
-    pt_visit_import_result r = {0};
-    if (pt_visit_import(f->ctx, test_source_path(rel), NULL, &r) != 0)
-        fail_msg("import %s: %s", name, pt_error_last());
-    assert_int_equal(r.n_visits, n_visits);
-    assert_int_equal(r.last_id - r.first_id + 1, n_visits);
-    return r;
-}
-
-static pt_score *score(fixture *f, int64_t visit_id)
-{
-    pt_score *s = NULL;
-    if (pt_score_visit(f->ctx, visit_id, &s) != 0)
-        fail_msg("score visit %lld: %s", (long long)visit_id, pt_error_last());
-    assert_non_null(s);
-    return s;
-}
-
-/* Scores are rounded to 2 decimals by the script; the stored double is the nearest double to
- * the 2-decimal figure, which is what the C literal is too. The tolerance only absorbs
- * binary noise, never a cent. */
-#define assert_cents(actual, expected) assert_float_equal((actual), (expected), 1e-9)
+static const test_instrument AKREDITASI = {
+    .checklist = "checklists/akreditasi-lksa.xml",
+    .n_sections = 6,
+    .section_ids = {"S1", "S2", "S3", "S4", "S5", "S6"},
+    .section_max = {15, 25, 15, 15, 15, 15},
+};
 
 static void assert_sections(const pt_score *s, const double expected[6])
 {
-    static const char *const ids[6] = {"S1", "S2", "S3", "S4", "S5", "S6"};
-    static const double max[6] = {15, 25, 15, 15, 15, 15};
-    assert_int_equal(s->n_sections, 6);
-    for (int i = 0; i < 6; i++) {
-        assert_string_equal(s->sections[i].section_id, ids[i]);
-        if (fabs(s->sections[i].score - expected[i]) > 1e-9)
-            fail_msg("%s: score %.6f, expected %.2f", ids[i], s->sections[i].score, expected[i]);
-        assert_cents(s->sections[i].max, max[i]);
-    }
-}
-
-static void assert_flag(const pt_score *s, size_t i, const char *code, const char *severity,
-                        const char *agency, const char *item, const char *message_part)
-{
-    assert_true(i < s->n_flags);
-    const pt_flag *fl = &s->flags[i];
-    assert_string_equal(fl->code, code);
-    assert_string_equal(fl->severity, severity);
-    assert_string_equal(fl->agency, agency);
-    assert_string_equal(fl->item_id, item);
-    if (!strstr(fl->message, message_part))
-        fail_msg("flag %zu message \"%s\" lacks \"%s\"", i, fl->message, message_part);
+    assert_sections_of(&AKREDITASI, s, expected);
 }
 
 /* Harapan Bunda (Kota Tangerang), accreditation 2026-03-14, ';' CSV with a decimal comma.
@@ -141,9 +59,10 @@ static void assert_flag(const pt_score *s, size_t i, const char *code, const cha
  *   Ratio 32 children / 5 caregivers = 6,4 (reported in S4, not scored). No flags. */
 static void model_home_is_graded_a_for_five_years(void **state)
 {
-    fixture *f = *state;
-    pt_visit_import_result r = import_visits(f, "harapan-bunda-akreditasi-2026-03-14.csv", 1);
-    pt_score *s = score(f, r.first_id);
+    test_fixture *f = *state;
+    pt_visit_import_result r =
+        test_import_sample(f->ctx, "harapan-bunda-akreditasi-2026-03-14.csv", 1);
+    pt_score *s = test_score_visit(f->ctx, r.first_id);
 
     assert_sections(s, (const double[6]){15.00, 23.53, 14.00, 14.50, 14.00, 14.00});
     assert_cents(s->total, 95.03);
@@ -186,10 +105,10 @@ static void model_home_is_graded_a_for_five_years(void **state)
  *   Flags: gate S1.04 unanswered (BELUM_DIJAWAB, tinggi) and the expired registration. */
 static void average_home_is_graded_c_and_a_second_visit_in_the_file_is_scored_apart(void **state)
 {
-    fixture *f = *state;
-    pt_visit_import_result r = import_visits(f, "binjai-2026-02.csv", 2);
+    test_fixture *f = *state;
+    pt_visit_import_result r = test_import_sample(f->ctx, "binjai-2026-02.csv", 2);
 
-    pt_score *s = score(f, r.first_id);
+    pt_score *s = test_score_visit(f->ctx, r.first_id);
     assert_sections(s, (const double[6]){10.00, 20.00, 10.75, 12.25, 10.00, 11.00});
     assert_cents(s->total, 74.00);
     assert_string_equal(s->grade, "C");
@@ -203,7 +122,7 @@ static void average_home_is_graded_c_and_a_second_visit_in_the_file_is_scored_ap
                         "lemah: S5.01, S5.05.");
     pt_score_free(s);
 
-    s = score(f, r.last_id);
+    s = test_score_visit(f->ctx, r.last_id);
     assert_sections(s, (const double[6]){0.00, 4.41, 3.00, 7.50, 3.00, 0.00});
     assert_cents(s->total, 17.91);
     assert_string_equal(s->grade, "");
@@ -230,9 +149,10 @@ static void average_home_is_graded_c_and_a_second_visit_in_the_file_is_scored_ap
  *   Flags in checklist order, then 30 children > capacity 25. */
 static void failed_gates_cap_the_grade_at_the_lowest_cap_and_raise_red_flags(void **state)
 {
-    fixture *f = *state;
-    pt_visit_import_result r = import_visits(f, "cahaya-kasih-akreditasi-2026-01-20.csv", 1);
-    pt_score *s = score(f, r.first_id);
+    test_fixture *f = *state;
+    pt_visit_import_result r =
+        test_import_sample(f->ctx, "cahaya-kasih-akreditasi-2026-01-20.csv", 1);
+    pt_score *s = test_score_visit(f->ctx, r.first_id);
 
     assert_sections(s, (const double[6]){10.00, 20.42, 15.00, 10.50, 15.00, 12.00});
     assert_cents(s->total, 82.92);
@@ -268,9 +188,9 @@ static void failed_gates_cap_the_grade_at_the_lowest_cap_and_raise_red_flags(voi
  *   An unanswered gate is flagged but does not cap. */
 static void not_applicable_items_leave_the_maximum_and_an_unanswered_gate_is_flagged(void **state)
 {
-    fixture *f = *state;
-    pt_visit_import_result r = import_visits(f, "sekar-arum-rutin-2026-04-07.csv", 1);
-    pt_score *s = score(f, r.first_id);
+    test_fixture *f = *state;
+    pt_visit_import_result r = test_import_sample(f->ctx, "sekar-arum-rutin-2026-04-07.csv", 1);
+    pt_score *s = test_score_visit(f->ctx, r.first_id);
 
     assert_sections(s, (const double[6]){10.56, 19.27, 13.57, 8.06, 12.78, 12.50});
     assert_cents(s->total, 76.74);
@@ -300,9 +220,10 @@ static void not_applicable_items_leave_the_maximum_and_an_unanswered_gate_is_fla
  *   total = 12.22 + 17.92 + 14.50 + 13.50 + 13 + 13 = 84.14: band B, capped to none by S2.08. */
 static void a_cap_of_none_removes_the_grade_whatever_the_total(void **state)
 {
-    fixture *f = *state;
-    pt_visit_import_result r = import_visits(f, "mutiara-hati-gabungan-2026-05-19.xml", 1);
-    pt_score *s = score(f, r.first_id);
+    test_fixture *f = *state;
+    pt_visit_import_result r =
+        test_import_sample(f->ctx, "mutiara-hati-gabungan-2026-05-19.xml", 1);
+    pt_score *s = test_score_visit(f->ctx, r.first_id);
 
     assert_sections(s, (const double[6]){12.22, 17.92, 14.50, 13.50, 13.00, 13.00});
     assert_cents(s->total, 84.14);
@@ -318,10 +239,11 @@ static void a_cap_of_none_removes_the_grade_whatever_the_total(void **state)
 /* What pt_score_visit stored is what it returned, and scoring again changes nothing. */
 static void the_stored_score_matches_and_rescoring_is_idempotent(void **state)
 {
-    fixture *f = *state;
-    pt_visit_import_result r = import_visits(f, "cahaya-kasih-akreditasi-2026-01-20.csv", 1);
-    pt_score_free(score(f, r.first_id));
-    pt_score *again = score(f, r.first_id);
+    test_fixture *f = *state;
+    pt_visit_import_result r =
+        test_import_sample(f->ctx, "cahaya-kasih-akreditasi-2026-01-20.csv", 1);
+    pt_score_free(test_score_visit(f->ctx, r.first_id));
+    pt_score *again = test_score_visit(f->ctx, r.first_id);
 
     pt_score *stored = NULL;
     if (pt_score_get(f->ctx, r.first_id, &stored) != 0)
@@ -341,22 +263,20 @@ static void the_stored_score_matches_and_rescoring_is_idempotent(void **state)
     pt_score_free(again);
 }
 
+/* Every test starts from a fresh database with the checklist and the sample institutions. */
+#define TEST(name) \
+    cmocka_unit_test_prestate_setup_teardown(name, test_instrument_setup, test_fixture_teardown, \
+                                             (void *)&AKREDITASI)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(model_home_is_graded_a_for_five_years, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            average_home_is_graded_c_and_a_second_visit_in_the_file_is_scored_apart, setup,
-            teardown),
-        cmocka_unit_test_setup_teardown(
-            failed_gates_cap_the_grade_at_the_lowest_cap_and_raise_red_flags, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            not_applicable_items_leave_the_maximum_and_an_unanswered_gate_is_flagged, setup,
-            teardown),
-        cmocka_unit_test_setup_teardown(a_cap_of_none_removes_the_grade_whatever_the_total,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(the_stored_score_matches_and_rescoring_is_idempotent,
-                                        setup, teardown),
+        TEST(model_home_is_graded_a_for_five_years),
+        TEST(average_home_is_graded_c_and_a_second_visit_in_the_file_is_scored_apart),
+        TEST(failed_gates_cap_the_grade_at_the_lowest_cap_and_raise_red_flags),
+        TEST(not_applicable_items_leave_the_maximum_and_an_unanswered_gate_is_flagged),
+        TEST(a_cap_of_none_removes_the_grade_whatever_the_total),
+        TEST(the_stored_score_matches_and_rescoring_is_idempotent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,107 +33,22 @@
  * Findings that feed the ladder: GATE, TIDAK_TERDAFTAR, SELISIH_ANAK (not DATA_TIDAK_WAJAR,
  * AKTA_KELAHIRAN or BELUM_DIJAWAB).
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "support.h"
 
-typedef struct fixture {
-    char *dir;
-    pt_ctx *ctx;
-} fixture;
-
-static void store_checklist(pt_ctx *ctx, pt_checklist *cl)
-{
-    int created = 0;
-    if (pt_checklist_store(ctx, cl, NULL, &created) != 0)
-        fail_msg("store checklist: %s", pt_error_last());
-    assert_int_equal(created, 1);
-    pt_checklist_free(cl);
-}
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    f->dir = test_tmpdir();
-    f->ctx = test_open_db(f->dir);
-
-    pt_checklist *cl = NULL;
-    if (pt_checklist_load_file(&cl, test_source_path("checklists/monitoring-gabungan.xml")) != 0)
-        fail_msg("load checklist: %s", pt_error_last());
-    store_checklist(f->ctx, cl);
-
-    /* The unregistered home (Rumah Singgah Pelita) has no registration number: its sample
-     * names it by id 3, its row in institutions.csv imported into a fresh database. */
-    pt_import_result r = {0};
-    if (pt_institution_import_csv(f->ctx, test_source_path("checklists/samples/institutions.csv"),
-                                  &r) != 0)
-        fail_msg("import institutions: %s", pt_error_last());
-    assert_int_equal(r.added, 7);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    pt_close(f->ctx);
-    test_tmpdir_remove(f->dir);
-    free(f);
-    return 0;
-}
-
-/* Imports one sample visit file holding one visit and returns its id. */
-static int64_t import_sample(fixture *f, const char *name)
-{
-    char rel[512];
-    snprintf(rel, sizeof rel, "checklists/samples/visits/%s", name);
-    pt_visit_import_result r = {0};
-    if (pt_visit_import(f->ctx, test_source_path(rel), NULL, &r) != 0)
-        fail_msg("import %s: %s", name, pt_error_last());
-    assert_int_equal(r.n_visits, 1);
-    return r.first_id;
-}
-
-static pt_score *score(fixture *f, int64_t visit_id)
-{
-    pt_score *s = NULL;
-    if (pt_score_visit(f->ctx, visit_id, &s) != 0)
-        fail_msg("score visit %lld: %s", (long long)visit_id, pt_error_last());
-    assert_non_null(s);
-    return s;
-}
-
-/* Scores are rounded to 2 decimals by the script; the tolerance absorbs binary noise only. */
-#define assert_cents(actual, expected) assert_float_equal((actual), (expected), 1e-9)
+static const test_instrument GABUNGAN = {
+    .checklist = "checklists/monitoring-gabungan.xml",
+    .n_sections = 5,
+    .section_ids = {"A", "B", "C", "D", "E"},
+    .section_max = {20, 10, 15, 35, 20},
+};
 
 static void assert_sections(const pt_score *s, const double expected[5])
 {
-    static const char *const ids[5] = {"A", "B", "C", "D", "E"};
-    static const double max[5] = {20, 10, 15, 35, 20};
-    assert_int_equal(s->n_sections, 5);
-    for (int i = 0; i < 5; i++) {
-        assert_string_equal(s->sections[i].section_id, ids[i]);
-        if (fabs(s->sections[i].score - expected[i]) > 1e-9)
-            fail_msg("%s: score %.6f, expected %.2f", ids[i], s->sections[i].score, expected[i]);
-        assert_cents(s->sections[i].max, max[i]);
-    }
-}
-
-static void assert_flag(const pt_score *s, size_t i, const char *code, const char *severity,
-                        const char *agency, const char *item, const char *message)
-{
-    assert_true(i < s->n_flags);
-    const pt_flag *fl = &s->flags[i];
-    assert_string_equal(fl->code, code);
-    assert_string_equal(fl->severity, severity);
-    assert_string_equal(fl->agency, agency);
-    assert_string_equal(fl->item_id, item);
-    if (!strstr(fl->message, message))
-        fail_msg("flag %zu message \"%s\" lacks \"%s\"", i, fl->message, message);
+    assert_sections_of(&GABUNGAN, s, expected);
 }
 
 /* Harapan Bunda (Kota Tangerang, registered), joint monitoring 2026-06-10, ';' CSV.
@@ -147,8 +62,8 @@ static void assert_flag(const pt_score *s, size_t i, const char *code, const cha
  *   No finding, so no sanction flag. */
 static void model_home_is_compliant_for_one_year_with_no_flags(void **state)
 {
-    fixture *f = *state;
-    pt_score *s = score(f, import_sample(f, "gabungan-harapan-bunda-2026-06-10.csv"));
+    test_fixture *f = *state;
+    pt_score *s = test_score_sample(f->ctx, "gabungan-harapan-bunda-2026-06-10.csv");
 
     assert_sections(s, (const double[5]){20.00, 10.00, 13.13, 35.00, 20.00});
     assert_cents(s->total, 98.13);
@@ -180,8 +95,8 @@ static void model_home_is_compliant_for_one_year_with_no_flags(void **state)
  *   Ladder: E.05 (sedang) -> sanksi_sedang 1: teguran lisan by Satpol PP. */
 static void average_home_needs_coaching_and_gets_a_verbal_warning(void **state)
 {
-    fixture *f = *state;
-    pt_score *s = score(f, import_sample(f, "gabungan-tunas-melati-2026-07-14.csv"));
+    test_fixture *f = *state;
+    pt_score *s = test_score_sample(f->ctx, "gabungan-tunas-melati-2026-07-14.csv");
 
     assert_sections(s, (const double[5]){14.07, 8.13, 5.63, 35.00, 12.50});
     assert_cents(s->total, 75.33);
@@ -222,8 +137,8 @@ static void average_home_needs_coaching_and_gets_a_verbal_warning(void **state)
 static void exploitation_removes_the_grade_and_an_ignored_stop_escalates_to_a_permanent_stop(
     void **state)
 {
-    fixture *f = *state;
-    pt_score *s = score(f, import_sample(f, "gabungan-cahaya-kasih-2026-05-12.xml"));
+    test_fixture *f = *state;
+    pt_score *s = test_score_sample(f->ctx, "gabungan-cahaya-kasih-2026-05-12.xml");
 
     assert_sections(s, (const double[5]){16.67, 8.13, 11.25, 18.85, 15.00});
     assert_cents(s->total, 69.90);
@@ -265,8 +180,8 @@ static void exploitation_removes_the_grade_and_an_ignored_stop_escalates_to_a_pe
  *   Ladder: A.02 tinggi -> 2, E.02 sedang -> 1: teguran tertulis by Satpol PP. */
 static void unregistered_home_gets_a_written_warning_from_satpol_pp(void **state)
 {
-    fixture *f = *state;
-    pt_score *s = score(f, import_sample(f, "gabungan-pelita-2026-08-03.xml"));
+    test_fixture *f = *state;
+    pt_score *s = test_score_sample(f->ctx, "gabungan-pelita-2026-08-03.xml");
 
     assert_sections(s, (const double[5]){5.93, 10.00, 9.38, 35.00, 20.00});
     assert_cents(s->total, 80.31);
@@ -305,8 +220,8 @@ static void unregistered_home_gets_a_written_warning_from_satpol_pp(void **state
  *   Ladder: tinggi -> 2: teguran tertulis. */
 static void when_the_certificate_cannot_be_checked_the_registry_record_decides(void **state)
 {
-    fixture *f = *state;
-    pt_score *s = score(f, import_sample(f, "gabungan-bina-insani-2026-09-08.csv"));
+    test_fixture *f = *state;
+    pt_score *s = test_score_sample(f->ctx, "gabungan-bina-insani-2026-09-08.csv");
 
     assert_sections(s, (const double[5]){20.00, 10.00, 11.25, 35.00, 20.00});
     assert_cents(s->total, 96.25);
@@ -339,8 +254,8 @@ static void when_the_certificate_cannot_be_checked_the_registry_record_decides(v
  *   No ratio sentence: 12 / 0 is never computed. */
 static void impossible_data_is_flagged_without_dividing_by_zero(void **state)
 {
-    fixture *f = *state;
-    pt_score *s = score(f, import_sample(f, "gabungan-sekar-arum-2026-10-20.csv"));
+    test_fixture *f = *state;
+    pt_score *s = test_score_sample(f->ctx, "gabungan-sekar-arum-2026-10-20.csv");
 
     assert_sections(s, (const double[5]){18.52, 10.00, 15.00, 35.00, 20.00});
     assert_cents(s->total, 98.52);
@@ -380,14 +295,8 @@ static void replace_once(char **text, const char *from, const char *to)
  * scoring a visit with a critical finding fails and names the parameter. */
 static void a_checklist_without_the_step_for_a_severity_refuses_to_recommend(void **state)
 {
-    fixture *f = *state;
-    FILE *in = fopen(test_source_path("checklists/monitoring-gabungan.xml"), "rb");
-    assert_non_null(in);
-    char *xml = calloc(1, 256 * 1024);
-    assert_non_null(xml);
-    size_t n = fread(xml, 1, 256 * 1024 - 1, in);
-    fclose(in);
-    assert_true(n > 0);
+    test_fixture *f = *state;
+    char *xml = test_read_file(test_source_path("checklists/monitoring-gabungan.xml"), NULL);
     replace_once(&xml, "version=\"2025.1\"", "version=\"2025.1-uji\"");
     replace_once(&xml, "id=\"sanksi_kritis\"", "id=\"sanksi_berat\"");
 
@@ -395,7 +304,7 @@ static void a_checklist_without_the_step_for_a_severity_refuses_to_recommend(voi
     if (pt_checklist_parse(&cl, "monitoring-gabungan-uji.xml", xml, strlen(xml)) != 0)
         fail_msg("parse: %s", pt_error_last());
     free(xml);
-    store_checklist(f->ctx, cl);
+    test_store_checklist(f->ctx, cl);
 
     char *path = test_write_file(f->dir, "kritis.csv",
                                  "#institution;LKSA-3671-002\n"
@@ -405,9 +314,7 @@ static void a_checklist_without_the_step_for_a_severity_refuses_to_recommend(voi
                                  "#team;Yuliana Sari|Dinas Sosial|ketua\n"
                                  "item;value;note\n"
                                  "D.01;ya;\n");
-    pt_visit_import_result r = {0};
-    if (pt_visit_import(f->ctx, path, NULL, &r) != 0)
-        fail_msg("import: %s", pt_error_last());
+    pt_visit_import_result r = test_import_visits(f->ctx, path, 1);
     free(path);
 
     pt_score *s = NULL;
@@ -417,24 +324,23 @@ static void a_checklist_without_the_step_for_a_severity_refuses_to_recommend(voi
     assert_error_contains("parameter sanksi_kritis harus bilangan bulat 0 sampai 5");
 }
 
+/* Every test starts from a fresh database with the checklist and the sample institutions.
+ * The unregistered home (Rumah Singgah Pelita) has no registration number: its sample names it
+ * by id 3, its row in institutions.csv imported into a fresh database. */
+#define TEST(name) \
+    cmocka_unit_test_prestate_setup_teardown(name, test_instrument_setup, test_fixture_teardown, \
+                                             (void *)&GABUNGAN)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(model_home_is_compliant_for_one_year_with_no_flags,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(average_home_needs_coaching_and_gets_a_verbal_warning,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            exploitation_removes_the_grade_and_an_ignored_stop_escalates_to_a_permanent_stop,
-            setup, teardown),
-        cmocka_unit_test_setup_teardown(unregistered_home_gets_a_written_warning_from_satpol_pp,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            when_the_certificate_cannot_be_checked_the_registry_record_decides, setup, teardown),
-        cmocka_unit_test_setup_teardown(impossible_data_is_flagged_without_dividing_by_zero,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            a_checklist_without_the_step_for_a_severity_refuses_to_recommend, setup, teardown),
+        TEST(model_home_is_compliant_for_one_year_with_no_flags),
+        TEST(average_home_needs_coaching_and_gets_a_verbal_warning),
+        TEST(exploitation_removes_the_grade_and_an_ignored_stop_escalates_to_a_permanent_stop),
+        TEST(unregistered_home_gets_a_written_warning_from_satpol_pp),
+        TEST(when_the_certificate_cannot_be_checked_the_registry_record_decides),
+        TEST(impossible_data_is_flagged_without_dividing_by_zero),
+        TEST(a_checklist_without_the_step_for_a_severity_refuses_to_recommend),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,107 +34,22 @@
  * Ratio children per resident caregiver (P3.01 / P6.01): reported, never scored; flagged
  * RASIO_PENGASUH above 10 (param anak_per_pengasuh_maks, pantau's default, not official).
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "support.h"
 
-typedef struct fixture {
-    char *dir;
-    pt_ctx *ctx;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    f->dir = test_tmpdir();
-    f->ctx = test_open_db(f->dir);
-
-    pt_checklist *cl = NULL;
-    if (pt_checklist_load_file(&cl, test_source_path("checklists/pemantauan-snpa.xml")) != 0)
-        fail_msg("load checklist: %s", pt_error_last());
-    int created = 0;
-    if (pt_checklist_store(f->ctx, cl, NULL, &created) != 0)
-        fail_msg("store checklist: %s", pt_error_last());
-    assert_int_equal(created, 1);
-    pt_checklist_free(cl);
-
-    pt_import_result r = {0};
-    if (pt_institution_import_csv(f->ctx, test_source_path("checklists/samples/institutions.csv"),
-                                  &r) != 0)
-        fail_msg("import institutions: %s", pt_error_last());
-    assert_int_equal(r.added, 7);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    pt_close(f->ctx);
-    test_tmpdir_remove(f->dir);
-    free(f);
-    return 0;
-}
-
-/* Imports one visit file (path) and checks how many visits it held. */
-static pt_visit_import_result import_path(fixture *f, const char *path, int n_visits)
-{
-    pt_visit_import_result r = {0};
-    if (pt_visit_import(f->ctx, path, NULL, &r) != 0)
-        fail_msg("import %s: %s", path, pt_error_last());
-    assert_int_equal(r.n_visits, n_visits);
-    assert_int_equal(r.last_id - r.first_id + 1, n_visits);
-    return r;
-}
-
-/* Imports one sample visit file with a single visit and returns its id. */
-static int64_t import_sample(fixture *f, const char *name)
-{
-    char rel[512];
-    snprintf(rel, sizeof rel, "checklists/samples/visits/%s", name);
-    return import_path(f, test_source_path(rel), 1).first_id;
-}
-
-static pt_score *score(fixture *f, int64_t visit_id)
-{
-    pt_score *s = NULL;
-    if (pt_score_visit(f->ctx, visit_id, &s) != 0)
-        fail_msg("score visit %lld: %s", (long long)visit_id, pt_error_last());
-    assert_non_null(s);
-    return s;
-}
-
-/* Scores are rounded to 2 decimals by the script; the tolerance only absorbs binary noise. */
-#define assert_cents(actual, expected) assert_float_equal((actual), (expected), 1e-9)
+static const test_instrument SNPA = {
+    .checklist = "checklists/pemantauan-snpa.xml",
+    .n_sections = 6,
+    .section_ids = {"P1", "P2", "P3", "P4", "P5", "P6"},
+    .section_max = {15, 15, 20, 25, 15, 10},
+};
 
 static void assert_sections(const pt_score *s, const double expected[6])
 {
-    static const char *const ids[6] = {"P1", "P2", "P3", "P4", "P5", "P6"};
-    static const double max[6] = {15, 15, 20, 25, 15, 10};
-    assert_int_equal(s->n_sections, 6);
-    for (int i = 0; i < 6; i++) {
-        assert_string_equal(s->sections[i].section_id, ids[i]);
-        if (fabs(s->sections[i].score - expected[i]) > 1e-9)
-            fail_msg("%s: score %.6f, expected %.2f", ids[i], s->sections[i].score, expected[i]);
-        assert_cents(s->sections[i].max, max[i]);
-    }
-}
-
-static void assert_flag(const pt_score *s, size_t i, const char *code, const char *severity,
-                        const char *agency, const char *item, const char *message_part)
-{
-    assert_true(i < s->n_flags);
-    const pt_flag *fl = &s->flags[i];
-    assert_string_equal(fl->code, code);
-    assert_string_equal(fl->severity, severity);
-    assert_string_equal(fl->agency, agency);
-    assert_string_equal(fl->item_id, item);
-    if (!strstr(fl->message, message_part))
-        fail_msg("flag %zu message \"%s\" lacks \"%s\"", i, fl->message, message_part);
+    assert_sections_of(&SNPA, s, expected);
 }
 
 /* Harapan Bunda (Kota Tangerang), routine 2026-09-08, ';' CSV: a model home.
@@ -149,8 +64,8 @@ static void assert_flag(const pt_score *s, size_t i, const char *code, const cha
  *   total = 15 + 14 + 18.52 + 25 + 14 + 10 = 96.52 >= 85: M, until 2026-09-08 + 1 year. */
 static void model_home_meets_the_standard_for_one_year_without_flags(void **state)
 {
-    fixture *f = *state;
-    pt_score *s = score(f, import_sample(f, "snpa-harapan-bunda-2026-09-08.csv"));
+    test_fixture *f = *state;
+    pt_score *s = test_score_sample(f->ctx, "snpa-harapan-bunda-2026-09-08.csv");
 
     assert_sections(s, (const double[6]){15.00, 14.00, 18.52, 25.00, 14.00, 10.00});
     assert_cents(s->total, 96.52);
@@ -189,8 +104,8 @@ static void model_home_meets_the_standard_for_one_year_without_flags(void **stat
  *   (28 - 24), 28 / 2 = 14 children per caregiver > 10. */
 static void average_home_partly_meets_and_each_derived_measure_raises_its_flag(void **state)
 {
-    fixture *f = *state;
-    pt_score *s = score(f, import_sample(f, "snpa-tunas-melati-2026-07-15.csv"));
+    test_fixture *f = *state;
+    pt_score *s = test_score_sample(f->ctx, "snpa-tunas-melati-2026-07-15.csv");
 
     assert_sections(s, (const double[6]){11.00, 8.00, 13.17, 21.67, 8.50, 8.00});
     assert_cents(s->total, 70.34);
@@ -232,8 +147,8 @@ static void average_home_partly_meets_and_each_derived_measure_raises_its_flag(v
  *   Perlu Pembinaan, until 2027-06-10. Flags in checklist order. */
 static void failed_protection_gates_cap_a_high_total_at_perlu_pembinaan(void **state)
 {
-    fixture *f = *state;
-    pt_score *s = score(f, import_sample(f, "snpa-cahaya-kasih-2026-06-10.csv"));
+    test_fixture *f = *state;
+    pt_score *s = test_score_sample(f->ctx, "snpa-cahaya-kasih-2026-06-10.csv");
 
     assert_sections(s, (const double[6]){15.00, 15.00, 20.00, 11.67, 15.00, 10.00});
     assert_cents(s->total, 86.67);
@@ -266,8 +181,8 @@ static void failed_protection_gates_cap_a_high_total_at_perlu_pembinaan(void **s
  *   no grade, "Perlu Tindakan Segera", no validity. 2 of 26 = 7.7% -> "8%". */
 static void unreported_abuse_removes_the_result_whatever_the_total(void **state)
 {
-    fixture *f = *state;
-    pt_score *s = score(f, import_sample(f, "snpa-mutiara-hati-2026-10-02.xml"));
+    test_fixture *f = *state;
+    pt_score *s = test_score_sample(f->ctx, "snpa-mutiara-hati-2026-10-02.xml");
 
     assert_sections(s, (const double[6]){11.25, 10.50, 16.87, 17.22, 13.00, 8.00});
     assert_cents(s->total, 76.84);
@@ -295,8 +210,8 @@ static void unreported_abuse_removes_the_result_whatever_the_total(void **state)
  *   total = 11.25 + 11.50 + 17.04 + 21.97 + 13 + 10 = 84.76 < 85: MS, until 2027-05-12. */
 static void not_applicable_items_leave_the_maximum(void **state)
 {
-    fixture *f = *state;
-    pt_score *s = score(f, import_sample(f, "snpa-sekar-arum-2026-05-12.csv"));
+    test_fixture *f = *state;
+    pt_score *s = test_score_sample(f->ctx, "snpa-sekar-arum-2026-05-12.csv");
 
     assert_sections(s, (const double[6]){11.25, 11.50, 17.04, 21.97, 13.00, 10.00});
     assert_cents(s->total, 84.76);
@@ -326,8 +241,8 @@ static void not_applicable_items_leave_the_maximum(void **state)
  *   total = 8.50 + 7 + 7.33 + 17.36 + 5 + 6 = 51.19: PP, until 2027-03-03. */
 static void impossible_counts_are_flagged_and_never_divided(void **state)
 {
-    fixture *f = *state;
-    pt_score *s = score(f, import_sample(f, "snpa-bina-insani-2026-03-03.csv"));
+    test_fixture *f = *state;
+    pt_score *s = test_score_sample(f->ctx, "snpa-bina-insani-2026-03-03.csv");
 
     assert_sections(s, (const double[6]){8.50, 7.00, 7.33, 17.36, 5.00, 6.00});
     assert_cents(s->total, 51.19);
@@ -370,7 +285,7 @@ static void impossible_counts_are_flagged_and_never_divided(void **state)
  *      15 x 2/10 = 3.00 (not 15 x 2/8). total 15.50. */
 static void counts_without_children_or_with_a_missing_base_are_explained_not_divided(void **state)
 {
-    fixture *f = *state;
+    test_fixture *f = *state;
     static const char csv[] =
         "#institution;LKSA-3671-001\n#checklist;pemantauan-snpa@2025.1\n#date;2026-11-02\n"
         "#type;rutin\nitem;value;note\n"
@@ -383,10 +298,10 @@ static void counts_without_children_or_with_a_missing_base_are_explained_not_div
         "#type;rutin\nitem;value;note\n"
         "P3.02;1;\nP4.01;ya;\nP4.05;ya;\nP4.06;TB;\nP5.03;4;\nP5.04;ya;\n";
     char *path = test_write_file(f->dir, "pojok.csv", csv);
-    pt_visit_import_result r = import_path(f, path, 3);
+    pt_visit_import_result r = test_import_visits(f->ctx, path, 3);
     free(path);
 
-    pt_score *s = score(f, r.first_id);
+    pt_score *s = test_score_visit(f->ctx, r.first_id);
     assert_sections(s, (const double[6]){0, 0, 0, 12.50, 3.00, 0});
     assert_cents(s->total, 15.50);
     assert_string_equal(s->grade, "PP");
@@ -405,7 +320,7 @@ static void counts_without_children_or_with_a_missing_base_are_explained_not_div
                         "Skor 0,00 dari 10 (0%). Belum dijawab (dinilai 0): P6.02, P6.03.");
     pt_score_free(s);
 
-    s = score(f, r.first_id + 1);
+    s = test_score_visit(f->ctx, r.first_id + 1);
     assert_sections(s, (const double[6]){0, 0, 0, 12.50, 0, 0});
     assert_cents(s->total, 12.50);
     assert_int_equal(s->n_flags, 1);
@@ -413,7 +328,7 @@ static void counts_without_children_or_with_a_missing_base_are_explained_not_div
                 "Jumlah anak di kamar terpadat (6) melebihi jumlah anak yang diasuh (5)");
     pt_score_free(s);
 
-    s = score(f, r.last_id);
+    s = test_score_visit(f->ctx, r.last_id);
     assert_sections(s, (const double[6]){0, 0, 0, 12.50, 3.00, 0});
     assert_cents(s->total, 15.50);
     assert_int_equal(s->n_flags, 0);
@@ -428,31 +343,13 @@ static void counts_without_children_or_with_a_missing_base_are_explained_not_div
     pt_score_free(s);
 }
 
-/* Reads a whole file into a NUL-terminated buffer (caller frees). */
-static char *read_text(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
-    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-    long n = ftell(fp);
-    assert_true(n > 0);
-    rewind(fp);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-    fclose(fp);
-    buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
-}
-
 /* A copy of the checklist without its <params> (under another version) must not score: the
  * script refuses to guess a threshold and names the parameter it lacks. */
 static void a_checklist_without_the_thresholds_is_refused_by_the_script(void **state)
 {
-    fixture *f = *state;
+    test_fixture *f = *state;
     size_t len = 0;
-    char *xml = read_text(test_source_path("checklists/pemantauan-snpa.xml"), &len);
+    char *xml = test_read_file(test_source_path("checklists/pemantauan-snpa.xml"), &len);
     char *open = strstr(xml, "<params>");
     char *close = strstr(xml, "</params>");
     assert_non_null(open);
@@ -476,7 +373,7 @@ static void a_checklist_without_the_thresholds_is_refused_by_the_script(void **s
                                  "#institution;LKSA-3671-001\n#checklist;pemantauan-snpa@2025.x\n"
                                  "#date;2026-11-02\n#type;rutin\nitem;value;note\n"
                                  "P3.01;10;\nP5.01;10;\nP5.02;2;\n");
-    pt_visit_import_result r = import_path(f, path, 1);
+    pt_visit_import_result r = test_import_visits(f->ctx, path, 1);
     free(path);
 
     pt_score *s = NULL;
@@ -490,25 +387,22 @@ static void a_checklist_without_the_thresholds_is_refused_by_the_script(void **s
     assert_int_equal(test_sql_int(f->ctx, "SELECT count(*) FROM score"), 0);
 }
 
+/* Every test starts from a fresh database with the checklist and the sample institutions. */
+#define TEST(name) \
+    cmocka_unit_test_prestate_setup_teardown(name, test_instrument_setup, test_fixture_teardown, \
+                                             (void *)&SNPA)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(model_home_meets_the_standard_for_one_year_without_flags,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            average_home_partly_meets_and_each_derived_measure_raises_its_flag, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            failed_protection_gates_cap_a_high_total_at_perlu_pembinaan, setup, teardown),
-        cmocka_unit_test_setup_teardown(unreported_abuse_removes_the_result_whatever_the_total,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(not_applicable_items_leave_the_maximum, setup, teardown),
-        cmocka_unit_test_setup_teardown(impossible_counts_are_flagged_and_never_divided, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(
-            counts_without_children_or_with_a_missing_base_are_explained_not_divided, setup,
-            teardown),
-        cmocka_unit_test_setup_teardown(
-            a_checklist_without_the_thresholds_is_refused_by_the_script, setup, teardown),
+        TEST(model_home_meets_the_standard_for_one_year_without_flags),
+        TEST(average_home_partly_meets_and_each_derived_measure_raises_its_flag),
+        TEST(failed_protection_gates_cap_a_high_total_at_perlu_pembinaan),
+        TEST(unreported_abuse_removes_the_result_whatever_the_total),
+        TEST(not_applicable_items_leave_the_maximum),
+        TEST(impossible_counts_are_flagged_and_never_divided),
+        TEST(counts_without_children_or_with_a_missing_base_are_explained_not_divided),
+        TEST(a_checklist_without_the_thresholds_is_refused_by_the_script),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,7 +28,6 @@
  *   W2: W2.01 2, W2.02 3, W2.04 2, W2.05 1 (W2.03 count, not scored)              = 8
  *   W3: W3.01 2, W3.02 3 (TB allowed), W3.03 1 (TB allowed), W3.04 2 (TB allowed) = 8
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,99 +36,24 @@
 
 #define CHECKLIST "verifikasi-tanda-daftar"
 
-typedef struct fixture {
-    char *dir;
-    pt_ctx *ctx;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    f->dir = test_tmpdir();
-    f->ctx = test_open_db(f->dir);
-
-    pt_checklist *cl = NULL;
-    if (pt_checklist_load_file(&cl, test_source_path("checklists/" CHECKLIST ".xml")) != 0)
-        fail_msg("load checklist: %s", pt_error_last());
-    int created = 0;
-    if (pt_checklist_store(f->ctx, cl, NULL, &created) != 0)
-        fail_msg("store checklist: %s", pt_error_last());
-    assert_int_equal(created, 1);
-    pt_checklist_free(cl);
-
-    pt_import_result r = {0};
-    if (pt_institution_import_csv(f->ctx, test_source_path("checklists/samples/institutions.csv"),
-                                  &r) != 0)
-        fail_msg("import institutions: %s", pt_error_last());
-    assert_int_equal(r.added, 7);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    pt_close(f->ctx);
-    test_tmpdir_remove(f->dir);
-    free(f);
-    return 0;
-}
-
-/* Imports a file (a path under the source tree, or absolute) and checks how many visits it
- * held. */
-static pt_visit_import_result import_path(fixture *f, const char *path, int n_visits)
-{
-    pt_visit_import_result r = {0};
-    if (pt_visit_import(f->ctx, path, NULL, &r) != 0)
-        fail_msg("import %s: %s", path, pt_error_last());
-    assert_int_equal(r.n_visits, n_visits);
-    assert_int_equal(r.last_id - r.first_id + 1, n_visits);
-    return r;
-}
-
-static pt_visit_import_result import_visits(fixture *f, const char *name, int n_visits)
-{
-    char rel[512];
-    snprintf(rel, sizeof rel, "checklists/samples/visits/%s", name);
-    return import_path(f, test_source_path(rel), n_visits);
-}
-
-static pt_score *score(fixture *f, int64_t visit_id)
-{
-    pt_score *s = NULL;
-    if (pt_score_visit(f->ctx, visit_id, &s) != 0)
-        fail_msg("score visit %lld: %s", (long long)visit_id, pt_error_last());
-    assert_non_null(s);
-    return s;
-}
-
-/* The script rounds to 2 decimals; the tolerance only absorbs binary noise, never a cent. */
-#define assert_cents(actual, expected) assert_float_equal((actual), (expected), 1e-9)
+static const test_instrument TANDA_DAFTAR = {
+    .checklist = "checklists/" CHECKLIST ".xml",
+    .n_sections = 3,
+    .section_ids = {"W1", "W2", "W3"},
+    .section_max = {40, 35, 25},
+};
 
 static void assert_sections(const pt_score *s, const double expected[3])
 {
-    static const char *const ids[3] = {"W1", "W2", "W3"};
-    static const double max[3] = {40, 35, 25};
-    assert_int_equal(s->n_sections, 3);
-    for (int i = 0; i < 3; i++) {
-        assert_string_equal(s->sections[i].section_id, ids[i]);
-        if (fabs(s->sections[i].score - expected[i]) > 1e-9)
-            fail_msg("%s: score %.6f, expected %.2f", ids[i], s->sections[i].score, expected[i]);
-        assert_cents(s->sections[i].max, max[i]);
-    }
+    assert_sections_of(&TANDA_DAFTAR, s, expected);
 }
 
-static void assert_flag(const pt_score *s, size_t i, const char *code, const char *severity,
-                        const char *item, const char *message)
+/* Every flag of this instrument goes to Dinas Sosial, and its messages are checked whole. */
+static void assert_flag_exactly(const pt_score *s, size_t i, const char *code,
+                                const char *severity, const char *item, const char *message)
 {
-    assert_true(i < s->n_flags);
-    const pt_flag *fl = &s->flags[i];
-    assert_string_equal(fl->code, code);
-    assert_string_equal(fl->severity, severity);
-    assert_string_equal(fl->agency, "Dinas Sosial");
-    assert_string_equal(fl->item_id, item);
-    assert_string_equal(fl->message, message);
+    assert_flag(s, i, code, severity, "Dinas Sosial", item, message);
+    assert_string_equal(s->flags[i].message, message);
 }
 
 /* Harapan Bunda (Kota Tangerang, capacity 40), renewal 2026-10-12: every document present
@@ -140,9 +64,10 @@ static void assert_flag(const pt_score *s, size_t i, const char *code, const cha
  *   total = 100.00 >= 85: L, until 2026-10-12 + 5 years. 32 beneficiaries / 40 = 80%. */
 static void a_home_with_every_document_valid_is_complete_for_five_years(void **state)
 {
-    fixture *f = *state;
-    pt_visit_import_result r = import_visits(f, "tanda-daftar-harapan-bunda-2026-10-12.csv", 1);
-    pt_score *s = score(f, r.first_id);
+    test_fixture *f = *state;
+    pt_visit_import_result r =
+        test_import_sample(f->ctx, "tanda-daftar-harapan-bunda-2026-10-12.csv", 1);
+    pt_score *s = test_score_visit(f->ctx, r.first_id);
 
     assert_sections(s, (const double[3]){40.00, 35.00, 25.00});
     assert_cents(s->total, 100.00);
@@ -173,9 +98,10 @@ static void a_home_with_every_document_valid_is_complete_for_five_years(void **s
  *   validity. */
 static void expired_mandatory_documents_hold_a_high_total_at_lengkap_bersyarat(void **state)
 {
-    fixture *f = *state;
-    pt_visit_import_result r = import_visits(f, "tanda-daftar-tunas-melati-2026-09-08.xml", 1);
-    pt_score *s = score(f, r.first_id);
+    test_fixture *f = *state;
+    pt_visit_import_result r =
+        test_import_sample(f->ctx, "tanda-daftar-tunas-melati-2026-09-08.xml", 1);
+    pt_score *s = test_score_visit(f->ctx, r.first_id);
 
     assert_sections(s, (const double[3]){36.67, 30.63, 18.75});
     assert_cents(s->total, 86.05);
@@ -183,10 +109,10 @@ static void expired_mandatory_documents_hold_a_high_total_at_lengkap_bersyarat(v
     assert_string_equal(s->grade_label, "Lengkap Bersyarat");
     assert_string_equal(s->valid_until, "");
     assert_int_equal(s->n_flags, 2);
-    assert_flag(s, 0, "KEDALUWARSA", "rendah", "W1.05",
+    assert_flag_exactly(s, 0, "KEDALUWARSA", "rendah", "W1.05",
                 "Dokumen wajib kedaluwarsa atau tidak mutakhir: surat keterangan domisili; "
                 "perlu diperbarui.");
-    assert_flag(s, 1, "KEDALUWARSA", "rendah", "W2.04",
+    assert_flag_exactly(s, 1, "KEDALUWARSA", "rendah", "W2.04",
                 "Dokumen wajib kedaluwarsa atau tidak mutakhir: daftar inventaris aset; perlu "
                 "diperbarui.");
     assert_string_equal(s->sections[0].justification,
@@ -219,48 +145,48 @@ static void expired_mandatory_documents_hold_a_high_total_at_lengkap_bersyarat(v
 static void missing_deed_or_legal_standing_leaves_no_grade_and_each_missing_document_is_named(
     void **state)
 {
-    fixture *f = *state;
-    pt_visit_import_result r = import_visits(f, "tanda-daftar-tangerang-2026.csv", 2);
+    test_fixture *f = *state;
+    pt_visit_import_result r = test_import_sample(f->ctx, "tanda-daftar-tangerang-2026.csv", 2);
 
-    pt_score *s = score(f, r.first_id);
+    pt_score *s = test_score_visit(f->ctx, r.first_id);
     assert_sections(s, (const double[3]){30.77, 21.88, 25.00});
     assert_cents(s->total, 77.65);
     assert_string_equal(s->grade, "");
     assert_string_equal(s->grade_label, "Belum Lengkap");
     assert_string_equal(s->valid_until, "");
     assert_int_equal(s->n_flags, 2);
-    assert_flag(s, 0, "GATE", "tinggi", "W1.02",
+    assert_flag_exactly(s, 0, "GATE", "tinggi", "W1.02",
                 "Lembaga belum berbadan hukum (akta pendirian belum disahkan); tanda daftar "
                 "tidak dapat diterbitkan.");
-    assert_flag(s, 1, "GATE", "tinggi", "W2.02",
+    assert_flag_exactly(s, 1, "GATE", "tinggi", "W2.02",
                 "Lembaga tidak memiliki daftar penerima manfaat; jumlah anak yang dilayani tidak "
                 "dapat diverifikasi. Peringkat paling tinggi Lengkap Bersyarat.");
     assert_string_equal(s->sections[1].justification, "Skor 21,88 dari 35 (63%). Lemah: W2.02.");
     pt_score_free(s);
 
-    s = score(f, r.last_id);
+    s = test_score_visit(f->ctx, r.last_id);
     assert_sections(s, (const double[3]){6.67, 10.94, 10.71});
     assert_cents(s->total, 28.32);
     assert_string_equal(s->grade, "");
     assert_string_equal(s->grade_label, "Belum Lengkap");
     assert_int_equal(s->n_flags, 7);
-    assert_flag(s, 0, "GATE", "tinggi", "W1.01",
+    assert_flag_exactly(s, 0, "GATE", "tinggi", "W1.01",
                 "Lembaga tidak memiliki akta pendirian; tanda daftar tidak dapat diterbitkan "
                 "sampai lembaga berbadan hukum.");
-    assert_flag(s, 1, "GATE", "tinggi", "W1.02",
+    assert_flag_exactly(s, 1, "GATE", "tinggi", "W1.02",
                 "Lembaga belum berbadan hukum (akta pendirian belum disahkan); tanda daftar "
                 "tidak dapat diterbitkan.");
-    assert_flag(s, 2, "DOKUMEN", "sedang", "W1.04",
+    assert_flag_exactly(s, 2, "DOKUMEN", "sedang", "W1.04",
                 "Dokumen wajib tidak ada atau tidak sah: anggaran dasar dan anggaran rumah "
                 "tangga (AD/ART).");
-    assert_flag(s, 3, "DOKUMEN", "sedang", "W1.06",
+    assert_flag_exactly(s, 3, "DOKUMEN", "sedang", "W1.06",
                 "Dokumen wajib tidak ada atau tidak sah: NPWP atas nama lembaga.");
-    assert_flag(s, 4, "DOKUMEN", "sedang", "W2.01",
+    assert_flag_exactly(s, 4, "DOKUMEN", "sedang", "W2.01",
                 "Dokumen wajib tidak ada atau tidak sah: rekening bank atas nama lembaga.");
-    assert_flag(s, 5, "KEDALUWARSA", "rendah", "W2.02",
+    assert_flag_exactly(s, 5, "KEDALUWARSA", "rendah", "W2.02",
                 "Dokumen wajib kedaluwarsa atau tidak mutakhir: daftar penerima manfaat; perlu "
                 "diperbarui.");
-    assert_flag(s, 6, "DOKUMEN", "sedang", "W2.04",
+    assert_flag_exactly(s, 6, "DOKUMEN", "sedang", "W2.04",
                 "Dokumen wajib tidak ada atau tidak sah: daftar inventaris aset.");
     assert_string_equal(s->sections[1].justification,
                         "Skor 10,94 dari 35 (31%). Lemah: W2.01, W2.04. Kedaluwarsa atau tidak "
@@ -282,9 +208,10 @@ static void missing_deed_or_legal_standing_leaves_no_grade_and_each_missing_docu
 static void not_applicable_items_leave_the_maximum_and_optional_documents_do_not_cap(
     void **state)
 {
-    fixture *f = *state;
-    pt_visit_import_result r = import_visits(f, "tanda-daftar-sekar-arum-2025-04-28.csv", 1);
-    pt_score *s = score(f, r.first_id);
+    test_fixture *f = *state;
+    pt_visit_import_result r =
+        test_import_sample(f->ctx, "tanda-daftar-sekar-arum-2025-04-28.csv", 1);
+    pt_score *s = test_score_visit(f->ctx, r.first_id);
 
     assert_sections(s, (const double[3]){40.00, 35.00, 12.50});
     assert_cents(s->total, 87.50);
@@ -305,16 +232,17 @@ static void not_applicable_items_leave_the_maximum_and_optional_documents_do_not
  *   total = 95.31: band L, capped at LB by DATA_TIDAK_WAJAR. 75/30 = 250%. */
 static void an_implausible_beneficiary_count_is_flagged_and_caps_the_grade(void **state)
 {
-    fixture *f = *state;
-    pt_visit_import_result r = import_visits(f, "tanda-daftar-bina-insani-2026-03-10.csv", 1);
-    pt_score *s = score(f, r.first_id);
+    test_fixture *f = *state;
+    pt_visit_import_result r =
+        test_import_sample(f->ctx, "tanda-daftar-bina-insani-2026-03-10.csv", 1);
+    pt_score *s = test_score_visit(f->ctx, r.first_id);
 
     assert_sections(s, (const double[3]){40.00, 35.00, 20.31});
     assert_cents(s->total, 95.31);
     assert_string_equal(s->grade, "LB");
     assert_string_equal(s->valid_until, "");
     assert_int_equal(s->n_flags, 1);
-    assert_flag(s, 0, "DATA_TIDAK_WAJAR", "sedang", "W2.03",
+    assert_flag_exactly(s, 0, "DATA_TIDAK_WAJAR", "sedang", "W2.03",
                 "Daftar memuat 75 penerima manfaat, lebih dari 2 kali kapasitas terdaftar (30); "
                 "periksa ulang daftar dan data kapasitas sebelum tanda daftar diterbitkan.");
     assert_string_equal(s->sections[1].justification,
@@ -328,7 +256,7 @@ static void an_implausible_beneficiary_count_is_flagged_and_caps_the_grade(void 
 static void an_impossible_report_count_is_refused_by_the_importer_with_file_line_and_item(
     void **state)
 {
-    fixture *f = *state;
+    test_fixture *f = *state;
     const char *rel = "checklists/samples/refused/tanda-daftar-mutiara-hati-laporan-mustahil.csv";
     char path[4096];
     snprintf(path, sizeof path, "%s", test_source_path(rel));
@@ -347,29 +275,23 @@ static void an_impossible_report_count_is_refused_by_the_importer_with_file_line
  * W1 40.00 (W1.03 TB) + W2 35.00 + W3 25.00 = 100.00: band L, capped at LB by the flag. */
 static void a_capacity_of_zero_is_flagged_and_nothing_is_divided_by_it(void **state)
 {
-    fixture *f = *state;
-    const pt_field fields[] = {
-        {"reg_no", "LKSA-UJI-000"}, {"name", "LKSA Uji Kapasitas Nol"}, {"kind", "LKSA"},
-        {"reg_status", "registered"}, {"capacity", "0"},
-    };
-    int64_t id = 0;
-    if (pt_institution_add(f->ctx, fields, sizeof fields / sizeof fields[0], &id) != 0)
-        fail_msg("add institution: %s", pt_error_last());
+    test_fixture *f = *state;
+    test_add_home(f->ctx, "LKSA-UJI-000", "LKSA Uji Kapasitas Nol", "0");
     char *path = test_write_file(f->dir, "nol.csv",
         "#institution;LKSA-UJI-000\n#checklist;" CHECKLIST "@2025.1\n#date;2026-06-01\n"
         "#type;rutin\n#team;Uji|Dinas Sosial|ketua\nitem;value;note\n"
         "W1.01;ya;\nW1.02;ya;\nW1.03;TB;\nW1.04;ya;\nW1.05;berlaku;\nW1.06;ya;\n"
         "W2.01;ya;\nW2.02;berlaku;\nW2.03;9;\nW2.04;berlaku;\nW2.05;ya;\n"
         "W3.01;berlaku;\nW3.02;TB;\nW3.03;TB;\nW3.04;TB;\n");
-    pt_visit_import_result r = import_path(f, path, 1);
+    pt_visit_import_result r = test_import_visits(f->ctx, path, 1);
     free(path);
-    pt_score *s = score(f, r.first_id);
+    pt_score *s = test_score_visit(f->ctx, r.first_id);
 
     assert_sections(s, (const double[3]){40.00, 35.00, 25.00});
     assert_cents(s->total, 100.00);
     assert_string_equal(s->grade, "LB");
     assert_int_equal(s->n_flags, 1);
-    assert_flag(s, 0, "DATA_TIDAK_WAJAR", "sedang", "W2.03",
+    assert_flag_exactly(s, 0, "DATA_TIDAK_WAJAR", "sedang", "W2.03",
                 "Kapasitas terdaftar 0 tetapi daftar memuat 9 penerima manfaat; periksa ulang "
                 "data kapasitas dan daftar.");
     assert_string_equal(s->sections[1].justification,
@@ -386,16 +308,16 @@ static void a_capacity_of_zero_is_flagged_and_nothing_is_divided_by_it(void **st
  *   total = 33.33 + 35 + 25 = 93.33: band L, capped at LB. */
 static void an_unanswered_mandatory_document_holds_the_grade_at_lengkap_bersyarat(void **state)
 {
-    fixture *f = *state;
+    test_fixture *f = *state;
     char *path = test_write_file(f->dir, "belum.csv",
         "#institution;LKSA-3328-002\n#checklist;" CHECKLIST "@2025.1\n#date;2026-06-02\n"
         "#type;rutin\n#team;Uji|Dinas Sosial|ketua\nitem;value;note\n"
         "W1.01;ya;\nW1.02;ya;\nW1.03;TB;\nW1.04;ya;\nW1.05;berlaku;\n"
         "W2.01;ya;\nW2.02;berlaku;\nW2.04;berlaku;\nW2.05;ya;\n"
         "W3.01;berlaku;\nW3.02;3;\nW3.03;berlaku;\nW3.04;ya;\n");
-    pt_visit_import_result r = import_path(f, path, 1);
+    pt_visit_import_result r = test_import_visits(f->ctx, path, 1);
     free(path);
-    pt_score *s = score(f, r.first_id);
+    pt_score *s = test_score_visit(f->ctx, r.first_id);
 
     assert_sections(s, (const double[3]){33.33, 35.00, 25.00});
     assert_cents(s->total, 93.33);
@@ -408,29 +330,22 @@ static void an_unanswered_mandatory_document_holds_the_grade_at_lengkap_bersyara
     pt_score_free(s);
 }
 
+/* Every test starts from a fresh database with the checklist and the sample institutions. */
+#define TEST(name) \
+    cmocka_unit_test_prestate_setup_teardown(name, test_instrument_setup, test_fixture_teardown, \
+                                             (void *)&TANDA_DAFTAR)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(
-            a_home_with_every_document_valid_is_complete_for_five_years, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            expired_mandatory_documents_hold_a_high_total_at_lengkap_bersyarat, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            missing_deed_or_legal_standing_leaves_no_grade_and_each_missing_document_is_named,
-            setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            not_applicable_items_leave_the_maximum_and_optional_documents_do_not_cap, setup,
-            teardown),
-        cmocka_unit_test_setup_teardown(
-            an_implausible_beneficiary_count_is_flagged_and_caps_the_grade, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            an_impossible_report_count_is_refused_by_the_importer_with_file_line_and_item, setup,
-            teardown),
-        cmocka_unit_test_setup_teardown(
-            a_capacity_of_zero_is_flagged_and_nothing_is_divided_by_it, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            an_unanswered_mandatory_document_holds_the_grade_at_lengkap_bersyarat, setup,
-            teardown),
+        TEST(a_home_with_every_document_valid_is_complete_for_five_years),
+        TEST(expired_mandatory_documents_hold_a_high_total_at_lengkap_bersyarat),
+        TEST(missing_deed_or_legal_standing_leaves_no_grade_and_each_missing_document_is_named),
+        TEST(not_applicable_items_leave_the_maximum_and_optional_documents_do_not_cap),
+        TEST(an_implausible_beneficiary_count_is_flagged_and_caps_the_grade),
+        TEST(an_impossible_report_count_is_refused_by_the_importer_with_file_line_and_item),
+        TEST(a_capacity_of_zero_is_flagged_and_nothing_is_divided_by_it),
+        TEST(an_unanswered_mandatory_document_holds_the_grade_at_lengkap_bersyarat),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

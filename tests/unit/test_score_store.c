@@ -49,44 +49,21 @@ static const char SCRIPT[] =
     "           total = total, max = 100, grade = total >= 80 and 'A' or '', flags = flags }\n"
     "end\n";
 
-typedef struct fixture {
-    char *dir;
-    pt_ctx *ctx;
-} fixture;
+typedef test_fixture fixture;
 
-static void add_home(pt_ctx *ctx, const char *reg_no, const char *name, const char *capacity)
-{
-    pt_field fields[] = {{"reg_no", reg_no}, {"name", name}, {"kind", "LKSA"},
-                         {"reg_status", "registered"}, {"capacity", capacity}};
-    if (pt_institution_add(ctx, fields, capacity ? 5 : 4, NULL) != 0)
-        fail_msg("institution: %s", pt_error_last());
-}
-
+/* A database whose scripts folder is the test's own folder, holding SCRIPT as uji.lua. Torn
+ * down with test_fixture_teardown. */
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
     f->dir = test_tmpdir();
     free(test_write_file(f->dir, "uji.lua", SCRIPT));
-    char db[4200];
-    snprintf(db, sizeof db, "%s/test.db", f->dir);
-    if (pt_open(&f->ctx, db, f->dir, PT_OPEN_CREATE) != 0) fail_msg("open: %s", pt_error_last());
-    pt_checklist *cl = NULL;
-    if (pt_checklist_parse(&cl, "uji.xml", CHECKLIST_XML, strlen(CHECKLIST_XML)) != 0)
-        fail_msg("checklist: %s", pt_error_last());
-    if (pt_checklist_store(f->ctx, cl, NULL, NULL) != 0) fail_msg("store: %s", pt_error_last());
-    pt_checklist_free(cl);
-    add_home(f->ctx, "LKSA-1", "Panti Asuhan Kasih", "40");
-    add_home(f->ctx, "LKSA-2", "Panti Asuhan Harapan", NULL);
+    f->ctx = test_open_db_with_scripts(f->dir, f->dir);
+    test_store_checklist_xml(f->ctx, "uji.xml", CHECKLIST_XML);
+    test_add_home(f->ctx, "LKSA-1", "Panti Asuhan Kasih", "40");
+    test_add_home(f->ctx, "LKSA-2", "Panti Asuhan Harapan", NULL);
     *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    pt_close(f->ctx);
-    test_tmpdir_remove(f->dir);
-    free(f);
     return 0;
 }
 
@@ -293,25 +270,20 @@ static void test_score_all_of_an_empty_store_scores_nothing(void **state)
     assert_int_equal(n, 0);
 }
 
+#define TEST(name) cmocka_unit_test_setup_teardown(name, setup, test_fixture_teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(
-            test_scoring_a_stored_visit_stores_score_sections_flags_and_script, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rescoring_a_visit_replaces_its_score, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_a_stored_score_reads_back_as_it_was_scored, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_a_visit_without_a_score_is_not_found, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_scoring_an_unknown_visit_is_not_found, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_score_all_gives_the_same_scores_as_scoring_one_by_one,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            test_score_all_stops_at_the_first_failing_visit_keeping_earlier_scores, setup,
-            teardown),
-        cmocka_unit_test_setup_teardown(
-            test_score_all_of_many_visits_commits_in_batches_and_reports_progress, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_score_all_of_an_empty_store_scores_nothing, setup,
-                                        teardown),
+        TEST(test_scoring_a_stored_visit_stores_score_sections_flags_and_script),
+        TEST(test_rescoring_a_visit_replaces_its_score),
+        TEST(test_a_stored_score_reads_back_as_it_was_scored),
+        TEST(test_a_visit_without_a_score_is_not_found),
+        TEST(test_scoring_an_unknown_visit_is_not_found),
+        TEST(test_score_all_gives_the_same_scores_as_scoring_one_by_one),
+        TEST(test_score_all_stops_at_the_first_failing_visit_keeping_earlier_scores),
+        TEST(test_score_all_of_many_visits_commits_in_batches_and_reports_progress),
+        TEST(test_score_all_of_an_empty_store_scores_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,27 +43,14 @@ typedef struct fixture {
     char path[4200];          /* the last file written by import_text */
 } fixture;
 
-static int64_t add_home(pt_ctx *ctx, const char *reg_no, const char *name)
-{
-    pt_field fields[] = {{"reg_no", reg_no}, {"name", name}, {"kind", "LKSA"},
-                         {"reg_status", "registered"}};
-    int64_t id = 0;
-    if (pt_institution_add(ctx, fields, 4, &id) != 0) fail_msg("institution: %s", pt_error_last());
-    return id;
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     f->dir = test_tmpdir();
     f->ctx = test_open_db(f->dir);
-    pt_checklist *cl = NULL;
-    if (pt_checklist_parse(&cl, "uji.xml", checklist_xml, strlen(checklist_xml)) != 0)
-        fail_msg("checklist: %s", pt_error_last());
-    if (pt_checklist_store(f->ctx, cl, NULL, NULL) != 0) fail_msg("store: %s", pt_error_last());
-    pt_checklist_free(cl);
-    f->home1 = add_home(f->ctx, "LKSA-3671-001", "Panti Asuhan Kasih");
-    f->home2 = add_home(f->ctx, "LKSA-3671-002", "Panti Asuhan Harapan");
+    test_store_checklist_xml(f->ctx, "uji.xml", checklist_xml);
+    f->home1 = test_add_home(f->ctx, "LKSA-3671-001", "Panti Asuhan Kasih", NULL);
+    f->home2 = test_add_home(f->ctx, "LKSA-3671-002", "Panti Asuhan Harapan", NULL);
     *state = f;
     return 0;
 }
@@ -71,8 +58,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    pt_close(f->ctx);
-    test_tmpdir_remove(f->dir);
+    test_close_db(f->ctx, f->dir);
     free(f);
     return 0;
 }
@@ -86,11 +72,7 @@ static int import_text(fixture *f, const char *name, const char *text,
     return pt_visit_import(f->ctx, f->path, defaults, result);
 }
 
-static long long rows(fixture *f)
-{
-    return test_sql_int(f->ctx, "SELECT (SELECT count(*) FROM visit) + (SELECT count(*) FROM answer)"
-                                " + (SELECT count(*) FROM visit_team)");
-}
+static long long rows(fixture *f) { return test_count_visit_rows(f->ctx); }
 
 /* Asserts the message contains "PATH:" followed by rest (the file is named in full). */
 static void assert_error_at(fixture *f, const char *rest)

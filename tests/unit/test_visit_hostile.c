@@ -33,29 +33,17 @@ typedef struct fixture {
     char path[4200];
 } fixture;
 
-static long long count_rows(pt_ctx *ctx)
-{
-    return test_sql_int(ctx, "SELECT (SELECT count(*) FROM visit) + (SELECT count(*) FROM answer)"
-                             " + (SELECT count(*) FROM visit_team)");
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     f->dir = test_tmpdir();
     f->ctx = test_open_db(f->dir);
-    pt_checklist *cl = NULL;
-    if (pt_checklist_parse(&cl, "uji.xml", checklist_xml, strlen(checklist_xml)) != 0)
-        fail_msg("checklist: %s", pt_error_last());
-    if (pt_checklist_store(f->ctx, cl, NULL, NULL) != 0) fail_msg("store: %s", pt_error_last());
-    pt_checklist_free(cl);
-    pt_field fields[] = {{"reg_no", "LKSA-1"}, {"name", "Panti Uji"}, {"kind", "LKSA"},
-                         {"reg_status", "registered"}};
-    if (pt_institution_add(f->ctx, fields, 4, NULL) != 0) fail_msg("%s", pt_error_last());
+    test_store_checklist_xml(f->ctx, "uji.xml", checklist_xml);
+    test_add_home(f->ctx, "LKSA-1", "Panti Uji", NULL);
     char *path = test_write_file(f->dir, "good.csv", good_visit);
-    if (pt_visit_import(f->ctx, path, NULL, NULL) != 0) fail_msg("good visit: %s", pt_error_last());
+    test_import_visits(f->ctx, path, 1);
     free(path);
-    f->rows = count_rows(f->ctx);
+    f->rows = test_count_visit_rows(f->ctx);
     assert_int_equal(f->rows, 3);
     *state = f;
     return 0;
@@ -64,8 +52,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    pt_close(f->ctx);
-    test_tmpdir_remove(f->dir);
+    test_close_db(f->ctx, f->dir);
     free(f);
     return 0;
 }
@@ -88,7 +75,7 @@ static int import_text(fixture *f, const char *name, const char *text)
 
 static void assert_unchanged(fixture *f)
 {
-    assert_int_equal(count_rows(f->ctx), f->rows);
+    assert_int_equal(test_count_visit_rows(f->ctx), f->rows);
 }
 
 static void an_empty_file_is_refused(void **state)
