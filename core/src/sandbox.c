@@ -1,6 +1,8 @@
 /* The Lua sandbox of scoring scripts: the state, its limits, the libraries a script may
  * reach, and require. The contract is in sandbox.h; why each piece exists is said here. */
+#include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,12 @@ struct pt__sandbox {
     int charging;               /* 1 while a run is under way: allocations cost instructions */
     size_t charge_bytes;        /* bytes allocated not yet charged (< BYTES_PER_INSTRUCTION) */
     const char *where;          /* what the script was doing, for the instruction message */
+    /* where the first limit of the run was reached: the innermost Lua line on the stack then
+     * (loc_line 0: none known), and what a refusing wrapper was asked to do ("" if none) */
+    int loc_done;
+    int loc_line;
+    char loc_src[LUA_IDSIZE];
+    char detail[160];
     double time_limit;
     struct timespec deadline;
     /* the last refused allocation: Lua retries a refused allocation once after an emergency
@@ -46,9 +54,29 @@ static pt__sandbox *sandbox_of(lua_State *L) { return *(pt__sandbox **)lua_getex
 
 /* ---- limits ---- */
 
-static void note_limit(pt__sandbox *sb, int which)
+/* Returns 1 when `which` is the first limit of the run (the one the run will report). */
+static int note_limit(pt__sandbox *sb, int which)
 {
-    if (sb->limit_hit == LIMIT_NONE) sb->limit_hit = which;
+    if (sb->limit_hit != LIMIT_NONE) return 0;
+    sb->limit_hit = which;
+    return 1;
+}
+
+/* Records the innermost Lua line on the stack (C frames have none) as the place the first
+ * limit was reached. lua_getstack and lua_getinfo("Sl") only read the CallInfo list and the
+ * function's line table: they neither allocate nor raise. */
+static void note_location(lua_State *L, pt__sandbox *sb)
+{
+    if (sb->loc_done) return;
+    sb->loc_done = 1;
+    lua_Debug ar;
+    for (int level = 0; lua_getstack(L, level, &ar); level++) {
+        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+            snprintf(sb->loc_src, sizeof sb->loc_src, "%s", ar.short_src);
+            sb->loc_line = ar.currentline;
+            return;
+        }
+    }
 }
 
 static void count_hook(lua_State *L, lua_Debug *ar);
@@ -61,6 +89,34 @@ static void charge(pt__sandbox *sb, uint64_t n)
     if (!sb->charging) return;
     sb->instr_used += n;
     if (sb->instr_used > sb->instr_limit) lua_sethook(sb->L, count_hook, LUA_MASKCOUNT, 1);
+}
+
+/* Charges cost instructions for work a C function is about to do (or has just done, for at
+ * most a stack's worth of values), and refuses it when that spends the budget: the run then
+ * fails with the instruction limit, at the calling line, with "what" (printf format) as the
+ * detail of the message. Raises a Lua error when refusing. */
+static void charge_or_refuse(lua_State *L, double cost, const char *what, ...)
+    __attribute__((format(printf, 3, 4)));
+static void charge_or_refuse(lua_State *L, double cost, const char *what, ...)
+{
+    pt__sandbox *sb = sandbox_of(L);
+    if (!sb->charging) return;
+    if (!sb->instr_exhausted && sb->instr_used <= sb->instr_limit &&
+        cost <= (double)(sb->instr_limit - sb->instr_used)) {
+        sb->instr_used += (uint64_t)cost;
+        return;
+    }
+    if (note_limit(sb, LIMIT_INSTRUCTIONS)) {
+        note_location(L, sb);
+        va_list ap;
+        va_start(ap, what);
+        vsnprintf(sb->detail, sizeof sb->detail, what, ap);
+        va_end(ap);
+    }
+    sb->instr_used = sb->instr_limit + 1;
+    sb->instr_exhausted = 1;
+    lua_sethook(L, count_hook, LUA_MASKCOUNT, 1); /* pcall cannot swallow it: see count_hook */
+    luaL_error(L, "instruction limit exceeded");
 }
 
 static double now_seconds(void)
@@ -86,7 +142,7 @@ static void count_hook(lua_State *L, lua_Debug *ar)
         sb->instr_used += PT__SANDBOX_HOOK_STEP;
         int over = sb->instr_used > sb->instr_limit;
         if (!over && !past_deadline(sb)) return;
-        note_limit(sb, over ? LIMIT_INSTRUCTIONS : LIMIT_TIME);
+        if (note_limit(sb, over ? LIMIT_INSTRUCTIONS : LIMIT_TIME)) note_location(L, sb);
         sb->instr_exhausted = 1;
         /* from now on every instruction fails: a script's pcall catches one error and the
          * next instruction raises another, until the run unwinds completely */
@@ -107,8 +163,17 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     }
     if (nsize > old && nsize - old > sb->mem_cap - sb->mem_used) {
         if (sb->refused && sb->refused_ptr == ptr && sb->refused_osize == osize &&
-            sb->refused_nsize == nsize)
-            note_limit(sb, LIMIT_MEMORY);
+            sb->refused_nsize == nsize) {
+            if (note_limit(sb, LIMIT_MEMORY) && sb->charging) {
+#if LUA_VERSION_RELEASE_NUM <= 50404
+                /* Up to 5.4.4 the stack and CallInfo list are consistent whenever Lua
+                 * allocates (a new stack is copied before the old one is freed). 5.4.5
+                 * turns stack pointers into offsets while reallocating the stack, so there
+                 * the line is taken only by the message handler (errors from lauxlib). */
+                note_location(sb->L, sb);
+#endif
+            }
+        }
         sb->refused = 1;
         sb->refused_ptr = ptr;
         sb->refused_osize = osize;
@@ -270,12 +335,65 @@ static int charge_table_len(lua_State *L)
     return call_original(L);
 }
 
+/* table.sort makes about n*log2(n) comparisons. With the default comparator two strings are
+ * compared in C (strcoll: as long as the shorter string), with no instruction to count; a
+ * comparator may compare them as slowly (a < b in Lua is one instruction, math.max converts
+ * them to numbers in C). So the sort is charged for its longest string, found by walking the
+ * array once (charged too), and refused before it starts when that is over the budget. A
+ * table with a metatable is walked as sort sees it (__len, __index): those metamethods run
+ * once more, and Lua ones are counted. */
 static int wrap_sort(lua_State *L)
 {
-    if (lua_type(L, 1) == LUA_TTABLE) {
-        double n = (double)lua_rawlen(L, 1);
-        if (n > 1) charge(sandbox_of(L), (uint64_t)(n * log2(n)));
+    if (lua_type(L, 1) != LUA_TTABLE) return call_original(L); /* sort's own message */
+    int meta = lua_getmetatable(L, 1);
+    if (meta) lua_pop(L, 1);
+    lua_Integer n = meta ? luaL_len(L, 1) : (lua_Integer)lua_rawlen(L, 1);
+    if (n < 2 || n >= INT_MAX) return call_original(L); /* nothing to do, or "array too big" */
+    charge_or_refuse(L, (double)n, "table.sort of %lld values", (long long)n);
+    size_t longest = 0;
+    for (lua_Integer i = 1; i <= n; i++) {
+        int t = meta ? lua_geti(L, 1, i) : lua_rawgeti(L, 1, i);
+        if (t == LUA_TSTRING) {
+            size_t len = lua_rawlen(L, -1);
+            if (len > longest) longest = len;
+        }
+        lua_pop(L, 1);
     }
+    double cost = (double)n * log2((double)n) *
+                  (1.0 + (double)longest / PT__SANDBOX_BYTES_PER_INSTRUCTION);
+    if (longest > 0)
+        charge_or_refuse(L, cost, "table.sort of %lld values (strings up to %zu bytes)",
+                         (long long)n, longest);
+    else
+        charge_or_refuse(L, cost, "table.sort of %lld values", (long long)n);
+    return call_original(L);
+}
+
+/* Functions that take or return many values work on each in C: one instruction per value.
+ * Upvalue 2 is the function's name for the message. Taking is charged before the call;
+ * returning after it, which lets at most one stack (LUAI_MAXSTACK values, about a
+ * millisecond) of work through before the refusal. */
+static int charge_args(lua_State *L)
+{
+    int n = lua_gettop(L);
+    charge_or_refuse(L, (double)n, "%s of %d values", lua_tostring(L, lua_upvalueindex(2)), n);
+    return call_original(L);
+}
+
+static int charge_results(lua_State *L)
+{
+    int r = call_original(L);
+    charge_or_refuse(L, (double)r, "%s of %d values", lua_tostring(L, lua_upvalueindex(2)), r);
+    return r;
+}
+
+/* select both takes and returns its values: charged once, for what it takes. string.format
+ * does a conversion (snprintf) per value: a dozen instructions' worth. */
+#define FORMAT_CHARGE 16
+static int charge_format(lua_State *L)
+{
+    int n = lua_gettop(L);
+    charge_or_refuse(L, (double)n * FORMAT_CHARGE, "string.format of %d values", n);
     return call_original(L);
 }
 
@@ -352,6 +470,23 @@ static void wrap(lua_State *L, int lib, const char *name, lua_CFunction wrapper)
     if (!orig) luaL_error(L, "sandbox: %s is not a C function", name);
     lua_pushcfunction(L, orig);
     lua_pushcclosure(L, wrapper, 1);
+    lua_setfield(L, lib, name);
+}
+
+/* wrap() with the name "LIB.NAME" as upvalue 2, for charge_args and charge_results. */
+static void wrap_named(lua_State *L, int lib, const char *libname, const char *name,
+                       lua_CFunction wrapper)
+{
+    lua_getfield(L, lib, name);
+    lua_CFunction orig = lua_tocfunction(L, -1);
+    lua_pop(L, 1);
+    if (!orig) luaL_error(L, "sandbox: %s is not a C function", name);
+    lua_pushcfunction(L, orig);
+    if (libname)
+        lua_pushfstring(L, "%s.%s", libname, name);
+    else
+        lua_pushstring(L, name);
+    lua_pushcclosure(L, wrapper, 2);
     lua_setfield(L, lib, name);
 }
 
@@ -533,6 +668,8 @@ static int setup(lua_State *L)
     wrap(L, 1, "setmetatable", wrap_setmetatable);
     wrap(L, 1, "tonumber", charge_string_len);
     wrap(L, 1, "xpcall", wrap_xpcall);
+    wrap_named(L, 1, NULL, "select", charge_args);
+    wrap_named(L, 1, NULL, "assert", charge_args);
 
     lua_getfield(L, 1, "string");       /* 2 */
     remove_field(L, 2, "dump");
@@ -541,18 +678,29 @@ static int setup(lua_State *L)
     wrap(L, 2, "match", wrap_match);
     wrap(L, 2, "gmatch", wrap_gmatch);
     wrap(L, 2, "gsub", wrap_gsub);
+    wrap_named(L, 2, "string", "byte", charge_results);
+    wrap_named(L, 2, "string", "unpack", charge_results);
+    wrap_named(L, 2, "string", "char", charge_args);
+    wrap_named(L, 2, "string", "pack", charge_args);
+    wrap(L, 2, "format", charge_format);
     lua_getfield(L, 1, "table");        /* 3 */
     wrap(L, 3, "insert", charge_table_len);
     wrap(L, 3, "remove", charge_table_len);
     wrap(L, 3, "concat", charge_table_len);
     wrap(L, 3, "sort", wrap_sort);
     wrap(L, 3, "move", wrap_move);
+    wrap_named(L, 3, "table", "unpack", charge_results);
+    wrap_named(L, 3, "table", "pack", charge_args);
     lua_getfield(L, 1, "math");         /* 4 */
     remove_field(L, 4, "random");
     remove_field(L, 4, "randomseed");
+    wrap_named(L, 4, "math", "max", charge_args);
+    wrap_named(L, 4, "math", "min", charge_args);
     lua_getfield(L, 1, "utf8");         /* 5 */
     wrap(L, 5, "len", charge_string_len);
     wrap(L, 5, "offset", charge_string_len);
+    wrap_named(L, 5, "utf8", "codepoint", charge_results);
+    wrap_named(L, 5, "utf8", "char", charge_args);
 
     /* The string metatable's __index is the real string table (with the wrappers above):
      * locking the metatable keeps it out of reach. */
@@ -679,6 +827,9 @@ static int message_handler(lua_State *L)
     const char *msg = lua_tostring(L, 1);
     if (!msg) msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
     pt__sandbox *sb = sandbox_of(L);
+    /* a memory error raised as a Lua error (lauxlib's "not enough memory") is seen here at
+     * the place it happened, the stack not yet unwound */
+    if (sb->limit_hit != LIMIT_NONE) note_location(L, sb);
     size_t n = strlen(sb->name);
     if ((strncmp(msg, sb->name, n) == 0 && msg[n] == ':') || strncmp(msg, "lib/", 4) == 0)
         return 1;
@@ -691,6 +842,18 @@ static int message_handler(lua_State *L)
     }
     lua_pushstring(L, msg);
     return 1;
+}
+
+/* "NAME:LINE:" where the first limit was reached, "NAME: lib/M.lua:LINE:" in a lib module,
+ * "NAME:" when no Lua line was on the stack. */
+static void location_text(const pt__sandbox *sb, char *buf, size_t size)
+{
+    if (sb->loc_line <= 0)
+        snprintf(buf, size, "%s:", sb->name);
+    else if (strcmp(sb->loc_src, sb->name) == 0)
+        snprintf(buf, size, "%s:%d:", sb->name, sb->loc_line);
+    else
+        snprintf(buf, size, "%s: %s:%d:", sb->name, sb->loc_src, sb->loc_line);
 }
 
 static void limit_text(char *buf, size_t size, size_t bytes)
@@ -710,6 +873,9 @@ int pt__sandbox_run(pt__sandbox *sb, pt__sandbox_fn fn, void *payload)
     sb->refused = 0;
     sb->charge_bytes = 0;
     sb->where = "in the main chunk";
+    sb->loc_done = 0;
+    sb->loc_line = 0;
+    sb->detail[0] = '\0';
     /* garbage of earlier runs must not count against this one */
     if (sb->mem_used > sb->mem_cap / 2) lua_gc(L, LUA_GCCOLLECT);
     double deadline = now_seconds() + sb->time_limit;
@@ -728,17 +894,19 @@ int pt__sandbox_run(pt__sandbox *sb, pt__sandbox_fn fn, void *payload)
     sb->charging = 0;
     lua_sethook(L, NULL, 0, 0);
     int rc;
-    char cap[32];
+    char cap[32], at[LUA_IDSIZE + 64];
+    location_text(sb, at, sizeof at);
     if (sb->limit_hit == LIMIT_MEMORY ||
         (sb->limit_hit == LIMIT_NONE && status == LUA_ERRMEM)) {
         limit_text(cap, sizeof cap, sb->mem_cap);
-        rc = pt__error(PT_ELIMIT, "%s: memory limit (%s) exceeded", sb->name, cap);
+        rc = pt__error(PT_ELIMIT, "%s memory limit (%s) exceeded", at, cap);
     } else if (sb->limit_hit == LIMIT_INSTRUCTIONS) {
-        rc = pt__error(PT_ELIMIT, "%s: instruction limit (%llu) exceeded %s", sb->name,
-                       (unsigned long long)sb->instr_limit, sb->where);
+        rc = pt__error(PT_ELIMIT, "%s instruction limit (%llu) exceeded %s%s%s", at,
+                       (unsigned long long)sb->instr_limit, sb->where,
+                       sb->detail[0] ? ": " : "", sb->detail);
     } else if (sb->limit_hit == LIMIT_TIME) {
-        rc = pt__error(PT_ELIMIT, "%s: time limit (%g s) exceeded %s", sb->name,
-                       sb->time_limit, sb->where);
+        rc = pt__error(PT_ELIMIT, "%s time limit (%g s) exceeded %s", at, sb->time_limit,
+                       sb->where);
     } else if (status != LUA_OK) {
         const char *msg = lua_tostring(L, -1);
         if (!msg) msg = "(error object is not a string)";

@@ -16,18 +16,30 @@
  * The string metatable is locked (getmetatable("") returns false), so no script reaches the
  * shared string table.
  *
- * Limits, all reset at the start of each pt__sandbox_run:
+ * Limits, all reset at the start of each pt__sandbox_run. Every limit message names where the
+ * first limit was reached: "NAME:LINE:" (the innermost line of Lua code on the stack then),
+ * "NAME: lib/M.lua:LINE:" when that line is in a lib module, plain "NAME:" when no Lua code
+ * was running (compiling, reading the result).
  *   - memory: an allocator that counts the bytes of the whole state and refuses growth past
- *     the cap. A script that reaches the cap fails with PT_ELIMIT "NAME: memory limit (N MiB)
- *     exceeded" even when it caught the error with its own pcall.
+ *     the cap. A script that reaches the cap fails with PT_ELIMIT "NAME:LINE: memory limit
+ *     (N MiB) exceeded" even when it caught the error with its own pcall. (The line is taken
+ *     in the allocator with Lua <= 5.4.4 only, where the stack is consistent during every
+ *     allocation; with a later Lua only errors raised through the message handler get one.)
  *   - instructions: a count hook every PT__SANDBOX_HOOK_STEP VM instructions, against a
  *     budget shared by every thread of the state. Once spent, every later hook call raises an
- *     error again, so pcall cannot swallow it; the run fails with PT_ELIMIT "NAME: instruction
- *     limit (N) exceeded in score()". C functions that work in C are charged too: every
- *     PT__SANDBOX_BYTES_PER_INSTRUCTION bytes allocated costs one instruction, and the
- *     wrapped functions below charge the work they do without allocating.
- *   - wall time: a safety net for work no counter sees (comparing two long strings is one VM
- *     instruction but a memcmp of their length). Default PT__SANDBOX_SECONDS.
+ *     error again, so pcall cannot swallow it; the run fails with PT_ELIMIT "NAME:LINE:
+ *     instruction limit (N) exceeded in score()". C functions that work in C are charged
+ *     too: every PT__SANDBOX_BYTES_PER_INSTRUCTION bytes allocated costs one instruction, and
+ *     the wrapped functions below charge the work they do without allocating. A wrapper that
+ *     would spend the budget refuses before (or, for values returned, right after) the work,
+ *     and the message says what it refused: "...exceeded in score(): table.sort of 100000
+ *     values (strings up to 1048576 bytes)".
+ *   - wall time: a safety net for work no counter sees, checked in the count hook. What is
+ *     left to it, all one VM instruction each whatever the length: comparing strings (==
+ *     memcmp, < and <= strcoll), arithmetic on a string (converted with strtod), and passing
+ *     varargs on (`...`, f(...), return ...: a copy of up to LUAI_MAXSTACK values). A loop of
+ *     those is stopped after PT__SANDBOX_SECONDS at the latest, with PT_ELIMIT "NAME:LINE: time
+ *     limit (10 s) exceeded in score()".
  * Functions wrapped because they loop in C:
  *   - string.rep refuses a result larger than the memory cap and returns "" at once when the
  *     string and separator are both empty (Lua itself would loop n times);
@@ -38,9 +50,18 @@
  *     ^ and n+1 otherwise (plain find: (n+1) * (m+1)). A cost above PT__SANDBOX_PATTERN_COST
  *     is refused with "pattern too complex for a subject of N bytes (sandbox limit)"; an
  *     accepted call is charged cost / PT__SANDBOX_PATTERN_CHARGE instructions;
- *   - table.insert, remove, sort, concat, move and utf8.len, utf8.offset, tonumber are
- *     charged by the length they walk; table.move refuses more elements than the memory cap
- *     could hold.
+ *   - table.insert, remove, concat, move and utf8.len, utf8.offset, tonumber are charged by
+ *     the length they walk; table.move refuses more elements than the memory cap could hold;
+ *   - table.sort walks the array once (charged n) for its longest string and is charged
+ *     n*log2(n)*(1 + longest/PT__SANDBOX_BYTES_PER_INSTRUCTION): strings are compared in C
+ *     (the default comparator) or as slowly in a comparator. A table with a metatable is
+ *     walked as sort sees it (__len, __index run once more);
+ *   - functions that take or return many values do C work per value and are charged one
+ *     instruction per value: taken (before the call) by select, assert, string.char,
+ *     string.pack, table.pack, math.max, math.min and utf8.char; returned (after the call:
+ *     at most one stack of LUAI_MAXSTACK values gets through) by table.unpack, string.byte,
+ *     string.unpack and utf8.codepoint; string.format is charged 16 per value (a conversion
+ *     each).
  *
  * Errors: every call into Lua runs under lua_pcall with a message handler, and every message
  * starts with the script's file name ("akreditasi_lksa.lua:12: boom"). Codes: PT_ESCRIPT for

@@ -475,6 +475,22 @@ static int read_string(reader *r, int t, const char *key, const char *dflt, cons
         lua_pop(r->L, 1);
         return bad(r, "%s is not valid UTF-8 text", key);
     }
+    /* Result text is shown on terminals and in reports: a control character (an ESC
+     * sequence, a carriage return over a line, C1's single-character CSI) could rewrite what
+     * the reader sees. Line breaks and tabs are text. The string is valid UTF-8 here, so C2
+     * followed by 80..9F is U+0080..U+009F. */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+            lua_pop(r->L, 1);
+            return bad(r, "%s contains a control character (0x%02x)", key, c);
+        }
+        if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] <= 0x9f) {
+            unsigned cp = (unsigned char)s[i + 1];
+            lua_pop(r->L, 1);
+            return bad(r, "%s contains a control character (U+%04X)", key, cp);
+        }
+    }
     *out = pt__arena_strndup(r->arena, s, n);
     lua_pop(r->L, 1);
     return *out ? 0 : bad(r, "out of memory");

@@ -101,6 +101,37 @@ static const char *const SCRIPT =
     "probes.load = function() return load('return 1')() end\n"
     "probes.compare_loop = function()\n"
     "  local a, b = ('x'):rep(2e6), ('x'):rep(2e6) while true do local _ = (a == b) end end\n"
+    "probes.sort_long_strings = function()\n"
+    "  local s = string.rep('a', 1024 * 1024) local t = {} for i = 1, 100000 do t[i] = s end\n"
+    "  table.sort(t) end\n"
+    "probes.sort_long_strings_comparator = function()\n"
+    "  local s = string.rep('1', 1024 * 1024) local t = {} for i = 1, 100000 do t[i] = s end\n"
+    "  table.sort(t, math.max) end\n"
+    "probes.sort_through_index = function()\n"
+    "  local s = string.rep('a', 1024 * 1024) local src = {} for i = 1, 100000 do src[i] = s end\n"
+    "  local p = setmetatable({}, { __index = src, __newindex = src,\n"
+    "                               __len = function() return #src end })\n"
+    "  table.sort(p) end\n"
+    "probes.sort_fine = function()\n"
+    "  local a, b = { 'pisang', 'apel', 'mangga' }, { 3, 1, 2 }\n"
+    "  table.sort(a) table.sort(b, function(x, y) return x > y end)\n"
+    "  return table.concat(a, ',') .. ';' .. table.concat(b, ',') end\n"
+    "local function ints(n) local t = {} for i = 1, n do t[i] = 65 end return t end\n"
+    "probes.unpack_loop = function()\n"
+    "  local t = ints(100000) for i = 1, 1e9 do table.unpack(t) end end\n"
+    "probes.byte_loop = function()\n"
+    "  local s = string.rep('a', 100000) for i = 1, 1e9 do string.byte(s, 1, -1) end end\n"
+    "probes.codepoint_loop = function()\n"
+    "  local s = string.rep('a', 100000) for i = 1, 1e9 do utf8.codepoint(s, 1, -1) end end\n"
+    "local function spread(f, ...) for i = 1, 1e9 do f(...) end end\n"
+    "probes.utf8_char_loop = function() spread(utf8.char, table.unpack(ints(20000))) end\n"
+    "probes.string_char_loop = function() spread(string.char, table.unpack(ints(20000))) end\n"
+    "probes.select_loop = function() spread(select, 2, table.unpack(ints(20000))) end\n"
+    "probes.many_values_fine = function()\n"
+    "  local t = { string.byte('abc', 1, -1) }\n"
+    "  return table.concat({ #t, select('#', table.unpack(t)), select(2, 'x', 'y'),\n"
+    "    utf8.char(72, 105), string.char(table.unpack(t)), utf8.codepoint('AB', 1, -1) }, ',')\n"
+    "end\n"
     "function score(v)\n"
     "  local name = v.visit.notes\n"
     "  local out = name and probes[name](v)\n"
@@ -218,48 +249,73 @@ static void expect_error_at(const char *name, const char *marker, const char *te
     expect_failure(name, PT_ESCRIPT, needle);
 }
 
-#define INSTRUCTION_LIMIT "hostile.lua: instruction limit (4000000) exceeded in score()"
-#define MEMORY_LIMIT "hostile.lua: memory limit (8 MiB) exceeded"
+/* "hostile.lua:LINE: instruction limit (4000000) exceeded in score()", LINE that of marker. */
+static const char *instruction_limit_at(const char *marker)
+{
+    static char text[256];
+    snprintf(text, sizeof text, "hostile.lua:%d: instruction limit (%u) exceeded in score()",
+             line_of(marker), INSTRUCTIONS);
+    return text;
+}
+
+static const char *memory_limit_at(const char *marker)
+{
+    static char text[256];
+    snprintf(text, sizeof text, "hostile.lua:%d: memory limit (8 MiB) exceeded", line_of(marker));
+    return text;
+}
+
+/* An instruction-limit failure at marker whose message ends with ": detail". */
+static void expect_refusal(const char *name, const char *marker, const char *detail)
+{
+    char needle[512];
+    snprintf(needle, sizeof needle, "%s: %s", instruction_limit_at(marker), detail);
+    expect_failure(name, PT_ELIMIT, needle);
+    assert_string_equal(pt_error_last(), needle);
+}
 
 /* ---- instructions ---- */
 
 static void test_an_infinite_loop_hits_the_instruction_limit(void **state)
 {
     (void)state;
-    expect_failure("loop", PT_ELIMIT, INSTRUCTION_LIMIT);
-    assert_string_equal(pt_error_last(), INSTRUCTION_LIMIT);
+    const char *text = instruction_limit_at("probes.loop = function() while true do end end");
+    expect_failure("loop", PT_ELIMIT, text);
+    assert_string_equal(pt_error_last(), text);
 }
 
 static void test_an_infinite_loop_inside_pcall_still_hits_the_limit(void **state)
 {
     (void)state;
-    expect_failure("loop_in_pcall", PT_ELIMIT, INSTRUCTION_LIMIT);
+    expect_failure("loop_in_pcall", PT_ELIMIT, instruction_limit_at("probes.loop_in_pcall"));
 }
 
 static void test_retrying_pcall_after_the_limit_gets_nowhere(void **state)
 {
     (void)state;
-    expect_failure("pcall_retry", PT_ELIMIT, INSTRUCTION_LIMIT);
+    expect_failure("pcall_retry", PT_ELIMIT,
+                   instruction_limit_at("for i = 1, 1e9 do pcall(function() while true"));
 }
 
 static void test_a_looping_xpcall_handler_hits_the_limit(void **state)
 {
     (void)state;
-    expect_failure("xpcall_handler", PT_ELIMIT, INSTRUCTION_LIMIT);
+    expect_failure("xpcall_handler", PT_ELIMIT,
+                   instruction_limit_at("xpcall(function() error('x') end"));
 }
 
 static void test_a_looping_close_metamethod_hits_the_limit(void **state)
 {
     (void)state;
-    expect_failure("close_loop", PT_ELIMIT, INSTRUCTION_LIMIT);
+    expect_failure("close_loop", PT_ELIMIT, instruction_limit_at("do local x <close>"));
 }
 
 static void test_loops_in_callbacks_of_c_functions_hit_the_limit(void **state)
 {
     (void)state;
-    expect_failure("gsub_loop", PT_ELIMIT, INSTRUCTION_LIMIT);
-    expect_failure("sort_loop", PT_ELIMIT, INSTRUCTION_LIMIT);
-    expect_failure("tostring_loop", PT_ELIMIT, INSTRUCTION_LIMIT);
+    expect_failure("gsub_loop", PT_ELIMIT, instruction_limit_at("string.gsub('abc', '%w'"));
+    expect_failure("sort_loop", PT_ELIMIT, instruction_limit_at("table.sort(t, function()"));
+    expect_failure("tostring_loop", PT_ELIMIT, instruction_limit_at("return tostring(setmeta"));
 }
 
 static void test_the_default_instruction_limit_is_twenty_million(void **state)
@@ -274,7 +330,7 @@ static void test_the_default_instruction_limit_is_twenty_million(void **state)
     pt_score *out = NULL;
     assert_int_equal(pt_scorer_score(s, &v, NULL, &out), PT_ELIMIT);
     assert_string_equal(pt_error_last(),
-                        "hostile.lua: instruction limit (20000000) exceeded in score()");
+                        "hostile.lua:1: instruction limit (20000000) exceeded in score()");
     pt_scorer_free(s);
     test_tmpdir_remove(d);
 }
@@ -289,7 +345,31 @@ static void test_an_infinite_loop_at_load_is_stopped_in_the_main_chunk(void **st
     assert_int_equal(pt_scorer_new(&s, checklist, d, &limits), PT_ELIMIT);
     assert_null(s);
     assert_string_equal(pt_error_last(),
-                        "hostile.lua: instruction limit (100000) exceeded in the main chunk");
+                        "hostile.lua:1: instruction limit (100000) exceeded in the main chunk");
+    test_tmpdir_remove(d);
+}
+
+static void test_a_limit_reached_in_a_lib_module_names_the_module_and_its_line(void **state)
+{
+    (void)state;
+    char *d = test_tmpdir();
+    char lib[4096];
+    snprintf(lib, sizeof lib, "%s/lib", d);
+    assert_int_equal(mkdir(lib, 0700), 0);
+    free(test_write_file(d, "lib/spin.lua",
+                         "local M = {}\nfunction M.go()\n  while true do end\nend\nreturn M\n"));
+    free(test_write_file(d, "hostile.lua",
+                         "local spin = require('spin')\nfunction score(v) spin.go() end\n"));
+    pt_scorer *s = NULL;
+    pt_sandbox_limits limits = {0, 100000};
+    assert_int_equal(pt_scorer_new(&s, checklist, d, &limits), 0);
+    pt_visit v = {0};
+    v.date = "2026-03-14";
+    pt_score *out = NULL;
+    assert_int_equal(pt_scorer_score(s, &v, NULL, &out), PT_ELIMIT);
+    assert_string_equal(pt_error_last(),
+                        "hostile.lua: lib/spin.lua:3: instruction limit (100000) exceeded in score()");
+    pt_scorer_free(s);
     test_tmpdir_remove(d);
 }
 
@@ -298,20 +378,21 @@ static void test_an_infinite_loop_at_load_is_stopped_in_the_main_chunk(void **st
 static void test_a_growing_table_hits_the_memory_limit(void **state)
 {
     (void)state;
-    expect_failure("table_bomb", PT_ELIMIT, MEMORY_LIMIT);
-    assert_string_equal(pt_error_last(), MEMORY_LIMIT);
+    const char *text = memory_limit_at("local t, i = {}, 0 while true do i = i + 1 t[i] = { i }");
+    expect_failure("table_bomb", PT_ELIMIT, text);
+    assert_string_equal(pt_error_last(), text);
 }
 
 static void test_doubling_a_string_hits_the_memory_limit(void **state)
 {
     (void)state;
-    expect_failure("string_bomb", PT_ELIMIT, MEMORY_LIMIT);
+    expect_failure("string_bomb", PT_ELIMIT, memory_limit_at("while true do s = s .. s end"));
 }
 
 static void test_a_memory_bomb_caught_by_pcall_still_fails(void **state)
 {
     (void)state;
-    expect_failure("bomb_in_pcall", PT_ELIMIT, MEMORY_LIMIT);
+    expect_failure("bomb_in_pcall", PT_ELIMIT, memory_limit_at("t[i] = ('x'):rep(100) .. i"));
 }
 
 static void test_deep_recursion_fails_cleanly(void **state)
@@ -319,7 +400,7 @@ static void test_deep_recursion_fails_cleanly(void **state)
     (void)state;
     /* the Lua stack would reach its own "stack overflow" at a million slots; with an 8 MiB
      * cap the frames run out of memory first */
-    expect_failure("deep_recursion", PT_ELIMIT, MEMORY_LIMIT);
+    expect_failure("deep_recursion", PT_ELIMIT, memory_limit_at("return f(n + 1) + 1"));
 }
 
 static void test_recursion_through_a_c_metamethod_hits_the_c_stack_limit(void **state)
@@ -447,9 +528,62 @@ static void test_work_no_counter_sees_is_stopped_by_the_time_limit(void **state)
 {
     (void)state;
     /* comparing two long strings is one instruction but a memcmp of their length */
+    char text[256];
+    snprintf(text, sizeof text, "hostile.lua:%d: time limit (0.5 s) exceeded in score()",
+             line_of("while true do local _ = (a == b) end"));
     pt__sandbox_set_time_limit(pt__scorer_sandbox(scorer), 0.5);
-    expect_failure("compare_loop", PT_ELIMIT, "hostile.lua: time limit (0.5 s) exceeded in score()");
+    pt_score *s = NULL;
+    double elapsed;
+    int rc = run_probe("compare_loop", &s, &elapsed);
+    /* restored before asserting: a failure here must not shorten the later probes' limit */
     pt__sandbox_set_time_limit(pt__scorer_sandbox(scorer), PT__SANDBOX_SECONDS);
+    assert_int_equal(rc, PT_ELIMIT);
+    assert_null(s);
+    assert_string_equal(pt_error_last(), text);
+    assert_true(elapsed < 5.0);
+}
+
+/* table.sort compares strings in C (no instruction runs), so it is charged for the longest
+ * string it may compare, and refused before it starts when that is over the budget. */
+static void test_sorting_long_strings_is_refused_before_it_starts(void **state)
+{
+    (void)state;
+    const char *detail = "table.sort of 100000 values (strings up to 1048576 bytes)";
+    expect_refusal("sort_long_strings", "  table.sort(t) end", detail);
+    expect_refusal("sort_long_strings_comparator", "table.sort(t, math.max)", detail);
+    expect_refusal("sort_through_index", "table.sort(p) end", detail);
+}
+
+static void test_ordinary_sorts_still_work(void **state)
+{
+    (void)state;
+    expect_result("sort_fine", "apel,mangga,pisang;3,2,1");
+}
+
+/* C functions that push or take many values are charged one instruction per value. */
+static void test_functions_returning_many_values_are_charged_per_value(void **state)
+{
+    (void)state;
+    expect_refusal("unpack_loop", "for i = 1, 1e9 do table.unpack(t)",
+                   "table.unpack of 100000 values");
+    expect_refusal("byte_loop", "for i = 1, 1e9 do string.byte(s", "string.byte of 100000 values");
+    expect_refusal("codepoint_loop", "for i = 1, 1e9 do utf8.codepoint(s",
+                   "utf8.codepoint of 100000 values");
+}
+
+static void test_functions_taking_many_values_are_charged_per_value(void **state)
+{
+    (void)state;
+    const char *line = "local function spread(f, ...) for i = 1, 1e9 do f(...)";
+    expect_refusal("utf8_char_loop", line, "utf8.char of 20000 values");
+    expect_refusal("string_char_loop", line, "string.char of 20000 values");
+    expect_refusal("select_loop", line, "select of 20001 values");
+}
+
+static void test_functions_of_many_values_still_work(void **state)
+{
+    (void)state;
+    expect_result("many_values_fine", "3,3,y,Hi,abc,65,66");
 }
 
 /* ---- what a script is made of ---- */
@@ -494,6 +628,7 @@ int main(void)
         cmocka_unit_test(test_loops_in_callbacks_of_c_functions_hit_the_limit),
         cmocka_unit_test(test_the_default_instruction_limit_is_twenty_million),
         cmocka_unit_test(test_an_infinite_loop_at_load_is_stopped_in_the_main_chunk),
+        cmocka_unit_test(test_a_limit_reached_in_a_lib_module_names_the_module_and_its_line),
         cmocka_unit_test(test_a_growing_table_hits_the_memory_limit),
         cmocka_unit_test(test_doubling_a_string_hits_the_memory_limit),
         cmocka_unit_test(test_a_memory_bomb_caught_by_pcall_still_fails),
@@ -512,6 +647,11 @@ int main(void)
         cmocka_unit_test(test_ordinary_patterns_still_work),
         cmocka_unit_test(test_table_move_over_a_huge_range_is_refused),
         cmocka_unit_test(test_work_no_counter_sees_is_stopped_by_the_time_limit),
+        cmocka_unit_test(test_sorting_long_strings_is_refused_before_it_starts),
+        cmocka_unit_test(test_ordinary_sorts_still_work),
+        cmocka_unit_test(test_functions_returning_many_values_are_charged_per_value),
+        cmocka_unit_test(test_functions_taking_many_values_are_charged_per_value),
+        cmocka_unit_test(test_functions_of_many_values_still_work),
         cmocka_unit_test(test_a_binary_lib_module_is_refused),
         cmocka_unit_test(test_a_memory_cap_too_small_for_the_libraries_is_refused),
     };

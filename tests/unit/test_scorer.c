@@ -71,6 +71,15 @@ static const char *const ECHO_SCRIPT =
     "results.no_code = function(v) local r = ok(v) r.flags[1].code = nil return r end\n"
     "results.no_sections = function(v) local r = ok(v) r.sections = nil return r end\n"
     "results.bad_utf8 = function(v) local r = ok(v) r.sections[1].justification = '\\255' return r end\n"
+    "results.esc_message = function(v) local r = ok(v) r.flags[1].message = 'x\\27[2J' return r end\n"
+    "results.bell_justification = function(v) local r = ok(v)\n"
+    "  r.sections[1].justification = 'a\\7b' return r end\n"
+    "results.del_code = function(v) local r = ok(v) r.flags[1].code = 'G\\127' return r end\n"
+    "results.cr_agency = function(v) local r = ok(v) r.flags[1].agency = 'DP3A\\r' return r end\n"
+    "results.csi_message = function(v) local r = ok(v) r.flags[1].message = '\\194\\155' return r end\n"
+    "results.nul_section = function(v) local r = ok(v) r.sections[2].id = 'S2\\0' return r end\n"
+    "results.lines_and_tabs = function(v) local r = ok(v)\n"
+    "  r.sections[1].justification = 'satu\\n\\tdua' r.flags[1].message = 'é\\tü' return r end\n"
     "results.no_grade = function(v) local r = ok(v) r.grade = '' return r end\n"
     "results.nil_grade = function(v) local r = ok(v) r.grade = nil r.total = 40 return r end\n"
     "results.grade_a = function(v) local r = ok(v) r.grade = 'A' r.total = 95 return r end\n"
@@ -286,6 +295,12 @@ static void test_malformed_results_are_refused_naming_the_problem(void **state)
         {"no_code", "flags[1]: code is nil, not a string"},
         {"no_sections", "sections is nil, not a list"},
         {"bad_utf8", "sections[1]: justification is not valid UTF-8 text"},
+        {"esc_message", "flags[1]: message contains a control character (0x1b)"},
+        {"bell_justification", "sections[1]: justification contains a control character (0x07)"},
+        {"del_code", "flags[1]: code contains a control character (0x7f)"},
+        {"cr_agency", "flags[1]: agency contains a control character (0x0d)"},
+        {"csi_message", "flags[1]: message contains a control character (U+009B)"},
+        {"nul_section", "sections[2]: id is not valid UTF-8 text"},
     };
     fixture *f = fixture_new(ECHO_SCRIPT);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -299,6 +314,18 @@ static void test_malformed_results_are_refused_naming_the_problem(void **state)
         /* the same scorer goes on scoring good visits */
         assert_good_visit_scores(f);
     }
+    fixture_free(f);
+}
+
+static void test_newlines_and_tabs_in_result_text_are_kept(void **state)
+{
+    (void)state;
+    fixture *f = fixture_new(ECHO_SCRIPT);
+    pt_score *s = NULL;
+    if (score_notes(f, "lines_and_tabs", &s) != 0) fail_msg("%s", pt_error_last());
+    assert_string_equal(s->sections[0].justification, "satu\n\tdua");
+    assert_string_equal(s->flags[0].message, "\xc3\xa9\t\xc3\xbc");
+    pt_score_free(s);
     fixture_free(f);
 }
 
@@ -703,6 +730,7 @@ int main(void)
         cmocka_unit_test(test_an_empty_or_missing_grade_takes_the_fail_label_and_no_validity),
         cmocka_unit_test(test_a_band_without_validity_years_gives_no_valid_until),
         cmocka_unit_test(test_malformed_results_are_refused_naming_the_problem),
+        cmocka_unit_test(test_newlines_and_tabs_in_result_text_are_kept),
         cmocka_unit_test(test_reading_the_result_runs_no_metamethod_of_the_script),
         cmocka_unit_test(test_v_holds_the_visit_institution_checklist_and_typed_answers),
         cmocka_unit_test(test_a_yesno_answer_other_than_ya_is_false),
