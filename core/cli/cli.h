@@ -23,6 +23,8 @@ enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 typedef struct cli_globals {
     const char *db_path;       /* --db, else $PANTAU_DB, else ./pantau.db */
     const char *scripts_dir;   /* --scripts, else paths.c's search */
+    const char *config_path;   /* --config, else $PANTAU_CONFIG; NULL: pantau.conf beside the
+                                  database if it exists (cmd_notify.c decides) */
 } cli_globals;
 
 /* Command groups (argv[0] is the command's own name). */
@@ -32,6 +34,15 @@ int cmd_institution(const cli_globals *g, int argc, char **argv);
 int cmd_visit(const cli_globals *g, int argc, char **argv);
 int cmd_score(const cli_globals *g, int argc, char **argv);
 int cmd_summary(const cli_globals *g, int argc, char **argv);
+int cmd_plugin(const cli_globals *g, int argc, char **argv);
+int cmd_export(const cli_globals *g, int argc, char **argv);
+int cmd_notify(const cli_globals *g, int argc, char **argv);
+
+/* After a command stored data that may have raised events (visit import, score): routes and
+ * delivers them when a notification configuration exists (cmd_notify.c). Never fails the
+ * command: a delivery that fails is queued, and problems are one warning line on stderr
+ * (none when quiet: the command already failed and prints its own one line). */
+void cli_notify_after(const cli_globals *g, pt_ctx *ctx, int quiet);
 
 /* ---- failing ---- */
 

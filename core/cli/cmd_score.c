@@ -156,6 +156,7 @@ int cmd_score(const cli_globals *g, int argc, char **argv)
         }
         if (score) pt_score_free(score);
     }
+    cli_notify_after(g, ctx, rc != CLI_OK);   /* --all keeps the scores before a failure */
     pt_close(ctx);
     return rc;
 }

@@ -69,6 +69,7 @@ static int run_import(const cli_globals *g, int argc, char **argv)
         else
             printf("imported 0 visits from %s\n", pos[i]);
     }
+    cli_notify_after(g, ctx, rc != CLI_OK);   /* the files imported before a failure count */
     pt_close(ctx);
     return rc;
 }

@@ -25,11 +25,14 @@ static const command commands[] = {
     {"visit", cmd_visit},
     {"score", cmd_score},
     {"summary", cmd_summary},
+    {"plugin", cmd_plugin},
+    {"export", cmd_export},
+    {"notify", cmd_notify},
 };
 
 static void print_main_help(void)
 {
-    printf("Usage: pantau [--db FILE] [--scripts DIR] COMMAND [ARGS...]\n"
+    printf("Usage: pantau [--db FILE] [--scripts DIR] [--config FILE] COMMAND [ARGS...]\n"
            "\n"
            "Inspection and accreditation of child welfare institutions (LKS/LKSA).\n"
            "\n"
@@ -42,12 +45,18 @@ static void print_main_help(void)
            "  visit import|list|show    record visits from CSV or XML files and read them\n"
            "  score VISIT_ID | --all    score visits with their checklist's script\n"
            "  summary                   one line per visit: total, grade and the worst flag\n"
+           "  plugin list               the export formats and notification channels found\n"
+           "  export --format NAME ... -o FILE\n"
+           "                            write visits to a file (csv, json, ...)\n"
+           "  notify list|retry         the notification queue: deliveries and retries\n"
            "  help [COMMAND [SUB]]      this text, or a command's\n"
            "\n"
            "Global options (before or after the command):\n"
            "  --db FILE        the database (default: $PANTAU_DB, else ./pantau.db)\n"
            "  --scripts DIR    the scoring scripts folder (default: $PANTAU_SCRIPTS, else the\n"
            "                   installed or source tree's scripts/)\n"
+           "  --config FILE    the notification configuration (default: $PANTAU_CONFIG, else\n"
+           "                   pantau.conf beside the database when it exists)\n"
            "  --help           help; every command and subcommand takes --help too\n"
            "  --version        print the version\n"
            "\n"
@@ -90,13 +99,14 @@ int main(int argc, char **argv)
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     if (!rest) return cli_failf("out of memory");
     int n_rest = 0;
-    const char *db = NULL, *scripts = NULL;
+    const char *db = NULL, *scripts = NULL, *config = NULL;
     int after_dashdash = 0;
     for (int i = 1; i < argc; i++) {
         if (!after_dashdash) {
             if (strcmp(argv[i], "--") == 0) after_dashdash = 1;
             int r = take_global(argc, argv, &i, "--db", &db);
             if (r == 0) r = take_global(argc, argv, &i, "--scripts", &scripts);
+            if (r == 0) r = take_global(argc, argv, &i, "--config", &config);
             if (r < 0) {
                 free(rest);
                 return cli_usage(NULL, "option '%s' needs a value", argv[i]);
@@ -114,6 +124,12 @@ int main(int argc, char **argv)
     if (!db) db = getenv("PANTAU_DB");
     g.db_path = db && *db ? db : "pantau.db";
     g.scripts_dir = paths_scripts_dir(scripts);
+    if (config && !*config) {
+        free(rest);
+        return cli_usage(NULL, "--config needs a file name");
+    }
+    if (!config) config = getenv("PANTAU_CONFIG");
+    g.config_path = config && *config ? config : NULL;
 
     int rc;
     if (n_rest == 0) {

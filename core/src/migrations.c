@@ -112,6 +112,36 @@ static const char *const migrations[] = {
     "  message TEXT NOT NULL,"
     "  PRIMARY KEY (visit_id, position)"
     ") STRICT, WITHOUT ROWID;",
+
+    /* 2: events raised by the core, and their deliveries to notification channels */
+    "CREATE TABLE event ("
+    "  id INTEGER PRIMARY KEY,"
+    "  type TEXT NOT NULL CHECK (type <> ''),"    /* open list: visit.imported, flag.raised ... */
+    "  occurred_at TEXT NOT NULL,"
+    "  institution_id INTEGER,"                   /* no foreign keys: an event is a record of */
+    "  visit_id INTEGER,"                         /* what happened and outlives what it names */
+    "  kabupaten_kota TEXT NOT NULL DEFAULT '',"
+    "  subject TEXT NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  json TEXT NOT NULL CHECK (json_valid(json)),"
+    "  dedupe TEXT,"                              /* what makes it news; see event.c */
+    "  routed INTEGER NOT NULL DEFAULT 0 CHECK (routed IN (0,1))"
+    ") STRICT;"
+    "CREATE INDEX event_by_visit ON event(visit_id, type, dedupe) WHERE visit_id IS NOT NULL;"
+    "CREATE INDEX event_unrouted ON event(id) WHERE routed = 0;"
+
+    "CREATE TABLE delivery ("
+    "  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+    "  channel TEXT NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','delivered','failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),"
+    "  next_attempt_at TEXT NOT NULL,"
+    "  claimed_until TEXT,"                       /* a dispatcher is delivering it */
+    "  last_error TEXT,"
+    "  delivered_at TEXT,"
+    "  PRIMARY KEY (event_id, channel)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX delivery_due ON delivery(status, next_attempt_at);",
 };
 
 int pt__migration_count(void) { return (int)(sizeof migrations / sizeof migrations[0]); }

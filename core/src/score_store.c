@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event.h"
 #include "internal.h"
 #include "score_internal.h"
 
@@ -32,6 +33,7 @@ typedef struct writer {
     pt_ctx *ctx;
     sqlite3_stmt *ins_script, *del_flags, *del_sections, *del_score;
     sqlite3_stmt *ins_score, *ins_section, *ins_flag;
+    pt__events *events;     /* visit.scored and flag.raised, in the score's transaction */
 } writer;
 
 static void writer_close(writer *w)
@@ -43,6 +45,7 @@ static void writer_close(writer *w)
     sqlite3_finalize(w->ins_score);
     sqlite3_finalize(w->ins_section);
     sqlite3_finalize(w->ins_flag);
+    pt__events_close(w->events);
     memset(w, 0, sizeof *w);
 }
 
@@ -69,6 +72,7 @@ static int writer_open(writer *w, pt_ctx *ctx)
         rc = pt__prepare(ctx, &w->ins_flag,
                          "INSERT INTO score_flag (visit_id, position, code, severity, agency, "
                          "item_id, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    if (!rc) rc = pt__events_open(&w->events, ctx);
     if (rc) writer_close(w);
     return rc;
 }
@@ -182,6 +186,7 @@ int pt_score_visit(pt_ctx *ctx, int64_t visit_id, pt_score **out)
         rc = pt__begin(ctx);
         if (!rc) rc = write_script(&w, scorer, now);
         if (!rc) rc = write_score(&w, score, now, 1);
+        if (!rc) rc = pt__event_score_stored(w.events, visit, institution, score);
         if (!rc) rc = pt__commit(ctx);
         else pt__rollback(ctx);
     }
@@ -385,6 +390,7 @@ static int score_row(run_state *rs)
     }
     if (rc == 0) {
         rc = write_score(&rs->w, score, rs->now, sqlite3_column_int(v, 24));
+        if (!rc) rc = pt__event_score_stored(rs->w.events, &visit, &inst, score);
         if (rc) rs->write_failed = 1;
     }
     pt_score_free(score);

@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "event.h"
 #include "visit_parse.h"
 
 /* The largest visit file accepted: a national export of a year is far smaller. */
@@ -133,6 +134,7 @@ typedef struct importer {
     int visit_errors;                       /* errors of the visit being checked */
     /* pass two */
     sqlite3_stmt *insert_visit, *insert_team, *insert_answer;
+    pt__events *events;                     /* "visit.imported", in the same transaction */
 } importer;
 
 static unsigned hash(const char *s)
@@ -546,7 +548,11 @@ static int write_visit(importer *imp, const checked_visit *cv, int64_t *id)
         bind_text(s, 6, a->note);
         if ((rc = step_done(imp, s, "storing an answer")) != 0) return rc;
     }
-    return PT_OK;
+    const cl_entry *cl = cv->checklist;
+    pt_visit stored = {.id = *id, .institution_id = cv->institution_id,
+                       .checklist_id = cl->checklist->id, .checklist_version = cl->checklist->version,
+                       .date = cv->date, .type = cv->type};
+    return pt__event_visit_imported(imp->events, &stored, cv->n_answers);
 }
 
 static int prepare_inserts(importer *imp)
@@ -562,6 +568,7 @@ static int prepare_inserts(importer *imp)
         rc = pt__prepare(imp->ctx, &imp->insert_answer,
                          "INSERT INTO answer (visit_id, item_id, position, value, na, note) "
                          "VALUES (?1,?2,?3,?4,?5,?6)");
+    if (rc == 0) rc = pt__events_open(&imp->events, imp->ctx);
     return rc;
 }
 
@@ -608,6 +615,7 @@ static void importer_done(importer *imp)
     sqlite3_finalize(imp->insert_visit);
     sqlite3_finalize(imp->insert_team);
     sqlite3_finalize(imp->insert_answer);
+    pt__events_close(imp->events);
     for (size_t b = 0; b < CACHE_BUCKETS; b++)
         for (cl_entry *e = imp->checklists[b]; e; e = e->next) pt_checklist_free(e->checklist);
     pt__visit_csv_close(imp->csv);
