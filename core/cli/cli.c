@@ -118,7 +118,12 @@ int cli_open(const cli_globals *g, pt_ctx **ctx, int create)
 {
     *ctx = NULL;
     int rc = pt_open(ctx, g->db_path, g->scripts_dir, create ? PT_OPEN_CREATE : 0);
-    if (rc == PT_OK) return CLI_OK;
+    if (rc == PT_OK) {
+        if (cli_authenticate(g, *ctx) == CLI_OK) return CLI_OK; /* who runs it: cmd_user.c */
+        pt_close(*ctx);
+        *ctx = NULL;
+        return CLI_FAIL;
+    }
     *ctx = NULL;
     if (rc == PT_ENOTFOUND && !create && !strstr(pt_error_last(), "pantau init"))
         return cli_failf("%s (run 'pantau init' to create the database)", pt_error_last());

@@ -25,6 +25,9 @@ typedef struct cli_globals {
     const char *scripts_dir;   /* --scripts, else paths.c's search */
     const char *config_path;   /* --config, else $PANTAU_CONFIG; NULL: pantau.conf beside the
                                   database if it exists (cmd_notify.c decides) */
+    const char *user;          /* --user NAME: authenticate with NAME's password (cmd_user.c) */
+    const char *token;         /* --token T; NULL: $PANTAU_TOKEN is used when set */
+    int password_stdin;        /* --password-stdin: passwords are lines of stdin, not the tty */
 } cli_globals;
 
 /* Command groups (argv[0] is the command's own name). */
@@ -37,6 +40,17 @@ int cmd_summary(const cli_globals *g, int argc, char **argv);
 int cmd_plugin(const cli_globals *g, int argc, char **argv);
 int cmd_export(const cli_globals *g, int argc, char **argv);
 int cmd_notify(const cli_globals *g, int argc, char **argv);
+int cmd_audit(const cli_globals *g, int argc, char **argv);
+int cmd_user(const cli_globals *g, int argc, char **argv);
+int cmd_login(const cli_globals *g, int argc, char **argv);
+int cmd_logout(const cli_globals *g, int argc, char **argv);
+int cmd_whoami(const cli_globals *g, int argc, char **argv);
+
+/* Says who runs the command (cmd_user.c), called by cli_open on every database it opens:
+ * nothing while the database has no users (single-user mode); otherwise --user NAME with a
+ * password (terminal, or stdin with --password-stdin), or --token / $PANTAU_TOKEN. Then
+ * checks the user may read. CLI_OK, or CLI_FAIL after printing the error. */
+int cli_authenticate(const cli_globals *g, pt_ctx *ctx);
 
 /* After a command stored data that may have raised events (visit import, score): routes and
  * delivers them when a notification configuration exists (cmd_notify.c). Never fails the

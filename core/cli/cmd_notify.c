@@ -219,6 +219,11 @@ static int run_retry(const cli_globals *g, int argc, char **argv)
 
     pt_ctx *ctx;
     if ((rc = cli_open(g, &ctx, 0)) != CLI_OK) return rc;
+    /* Retrying by hand is an administrator's (authz.c); deliveries after an import are not. */
+    if (pt_authorize(ctx, PT_ACT_NOTIFY_ADMIN) != PT_OK) {
+        pt_close(ctx);
+        return cli_fail();
+    }
     pt_notify_stats s;
     int r = dispatch(g, ctx, all ? PT_NOTIFY_IGNORE_BACKOFF : 0, &s, NULL);
     if (r == 1) {

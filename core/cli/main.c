@@ -28,6 +28,11 @@ static const command commands[] = {
     {"plugin", cmd_plugin},
     {"export", cmd_export},
     {"notify", cmd_notify},
+    {"audit", cmd_audit},
+    {"user", cmd_user},
+    {"login", cmd_login},
+    {"logout", cmd_logout},
+    {"whoami", cmd_whoami},
 };
 
 static void print_main_help(void)
@@ -49,6 +54,10 @@ static void print_main_help(void)
            "  export --format NAME ... -o FILE\n"
            "                            write visits to a file (csv, json, ...)\n"
            "  notify list|retry         the notification queue: deliveries and retries\n"
+           "  audit verify|list         the hash-chained log of every change: check it, read it\n"
+           "  user add|list|passwd|disable\n"
+           "                            people, their roles and agencies\n"
+           "  login | logout | whoami   a login token for --token; who you are\n"
            "  help [COMMAND [SUB]]      this text, or a command's\n"
            "\n"
            "Global options (before or after the command):\n"
@@ -57,6 +66,9 @@ static void print_main_help(void)
            "                   installed or source tree's scripts/)\n"
            "  --config FILE    the notification configuration (default: $PANTAU_CONFIG, else\n"
            "                   pantau.conf beside the database when it exists)\n"
+           "  --user NAME      act as NAME (password from the terminal, or stdin with\n"
+           "                   --password-stdin); needed once the database has users\n"
+           "  --token TOKEN    act with a token from 'pantau login' (default: $PANTAU_TOKEN)\n"
            "  --help           help; every command and subcommand takes --help too\n"
            "  --version        print the version\n"
            "\n"
@@ -99,7 +111,8 @@ int main(int argc, char **argv)
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     if (!rest) return cli_failf("out of memory");
     int n_rest = 0;
-    const char *db = NULL, *scripts = NULL, *config = NULL;
+    const char *db = NULL, *scripts = NULL, *config = NULL, *user = NULL, *token = NULL;
+    int password_stdin = 0;
     int after_dashdash = 0;
     for (int i = 1; i < argc; i++) {
         if (!after_dashdash) {
@@ -107,6 +120,12 @@ int main(int argc, char **argv)
             int r = take_global(argc, argv, &i, "--db", &db);
             if (r == 0) r = take_global(argc, argv, &i, "--scripts", &scripts);
             if (r == 0) r = take_global(argc, argv, &i, "--config", &config);
+            if (r == 0) r = take_global(argc, argv, &i, "--user", &user);
+            if (r == 0) r = take_global(argc, argv, &i, "--token", &token);
+            if (r == 0 && strcmp(argv[i], "--password-stdin") == 0) {
+                password_stdin = 1;
+                continue;
+            }
             if (r < 0) {
                 free(rest);
                 return cli_usage(NULL, "option '%s' needs a value", argv[i]);
@@ -130,6 +149,14 @@ int main(int argc, char **argv)
     }
     if (!config) config = getenv("PANTAU_CONFIG");
     g.config_path = config && *config ? config : NULL;
+    g.user = user;
+    g.token = token;
+    g.password_stdin = password_stdin;
+    if ((user && !*user) || (token && !*token) || (user && token)) {
+        free(rest);
+        return cli_usage(NULL, "%s", (user && token) ? "give --user or --token, not both"
+                                                     : "--user and --token need a value");
+    }
 
     int rc;
     if (n_rest == 0) {

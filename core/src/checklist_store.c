@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "authz.h"
 #include "internal.h"
 
 /* Looks up id@version. Returns 1 with the row id and sha256 (copied into sha[65]) when stored,
@@ -78,6 +79,8 @@ int pt_checklist_store(pt_ctx *ctx, const pt_checklist *checklist, int64_t *vers
 {
     if (created) *created = 0;
     if (version_id) *version_id = 0;
+    int denied = pt__authz(ctx, PT_ACT_CHECKLIST_LOAD);
+    if (denied) return denied;
 
     /* The sha256 is the evidence the board checks later: make sure it is the hash of the bytes
      * we store, not of something else. */
@@ -114,6 +117,8 @@ int pt_checklist_store_all(pt_ctx *ctx, const pt_checklist *const *checklists, s
 {
     if (created)
         for (size_t i = 0; i < n; i++) created[i] = 0;
+    int denied = pt__authz(ctx, PT_ACT_CHECKLIST_LOAD);
+    if (denied) return denied;
     /* One transaction around every pt_checklist_store (each joins it): a failure on the third
      * file must not leave the first two committed. */
     int own = sqlite3_get_autocommit(ctx->db);

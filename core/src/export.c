@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authz.h"
 #include "internal.h"
 #include "pantau/plugins.h"
 #include "plugin_host.h"
@@ -147,6 +148,8 @@ int pt_export_run(pt_ctx *ctx, const pt_plugin_set *set, const char *format,
                   long *n_records)
 {
     if (n_records) *n_records = 0;
+    int denied = pt__authz(ctx, PT_ACT_EXPORT);
+    if (denied) return denied;
     if (!format || !*format) return pt__error(PT_EINVALID, "export: no format given");
     if (!options || !options->output_path || !*options->output_path)
         return pt__error(PT_EINVALID, "export %s: no output file given", format);

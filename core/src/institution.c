@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "csv.h"
+#include "authz.h"
 #include "internal.h"
 
 /* Largest institution CSV accepted. A national list is a few thousand rows of a few hundred
@@ -444,6 +445,8 @@ static int update_row(pt_ctx *ctx, int64_t id, const value values[N_FIELDS])
 int pt_institution_add(pt_ctx *ctx, const pt_field *in, size_t n_fields, int64_t *id)
 {
     if (id) *id = 0;
+    int denied = pt__authz(ctx, PT_ACT_INSTITUTION_WRITE);
+    if (denied) return denied;
     pt__arena *arena = pt__arena_new();
     if (!arena) return pt__error(PT_ENOMEM, "out of memory");
     value values[N_FIELDS];
@@ -462,6 +465,8 @@ int pt_institution_add(pt_ctx *ctx, const pt_field *in, size_t n_fields, int64_t
 
 int pt_institution_update(pt_ctx *ctx, int64_t id, const pt_field *in, size_t n_fields)
 {
+    int denied = pt__authz(ctx, PT_ACT_INSTITUTION_WRITE);
+    if (denied) return denied;
     if (n_fields == 0) return pt__error(PT_EINVALID, "institution %lld: no fields to change", (long long)id);
     pt__arena *arena = pt__arena_new();
     if (!arena) return pt__error(PT_ENOMEM, "out of memory");
@@ -758,6 +763,8 @@ static int import_row(import_state *st, char **cells, size_t n, int line, pt__ar
 int pt_institution_import_csv(pt_ctx *ctx, const char *path, pt_import_result *result)
 {
     if (result) *result = (pt_import_result){0, 0};
+    int denied = pt__authz(ctx, PT_ACT_INSTITUTION_WRITE);
+    if (denied) return denied;
     char *buf = NULL;
     size_t len = 0;
     int err = pt__read_file(path, IMPORT_MAX_BYTES, &buf, &len);

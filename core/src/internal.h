@@ -49,6 +49,14 @@ struct pt_ctx {
     sqlite3 *db;
     char *db_path;
     char *scripts_dir;        /* NULL when none given */
+    /* Who the context acts as (user.c sets it, only after checking a password or token).
+     * user_id 0: no one authenticated (the implicit local administrator while the database
+     * has no users; authz.c decides). */
+    int64_t user_id;
+    int user_role;            /* pt_role */
+    char user_name[65];
+    char user_agency[129];
+    char user_full_name[129];
 };
 
 /* Transactions: BEGIN IMMEDIATE so writers queue on the busy timeout instead of failing

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "authz.h"
 #include "config.h"
 #include "event.h"
 #include "internal.h"
@@ -353,6 +354,11 @@ int pt_notify_dispatch(pt_ctx *ctx, const pt_plugin_set *plugins, const pt_notif
                        unsigned flags, pt_notify_stats *stats)
 {
     if (stats) memset(stats, 0, sizeof *stats);
+    /* Delivering what is due follows from whatever raised the events (an import, a score);
+     * overriding the backoff is an administrator's decision. */
+    int denied = pt__authz(ctx, (flags & PT_NOTIFY_IGNORE_BACKOFF) ? PT_ACT_NOTIFY_ADMIN
+                                                                   : PT_ACT_READ);
+    if (denied) return denied;
     char now[21];
     iso_utc(time(NULL), now);
     int rc = route_events(ctx, config, now, stats);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authz.h"
 #include "event.h"
 #include "internal.h"
 #include "score_internal.h"
@@ -162,6 +163,8 @@ static int write_score(writer *w, pt_score *score, const char *now, int had_scor
 int pt_score_visit(pt_ctx *ctx, int64_t visit_id, pt_score **out)
 {
     if (out) *out = NULL;
+    int denied = pt__authz(ctx, PT_ACT_SCORE);
+    if (denied) return denied;
     pt_visit *visit = NULL;
     pt_checklist *checklist = NULL;
     pt_institution *institution = NULL;
@@ -438,6 +441,8 @@ int pt_score_all(pt_ctx *ctx, void (*progress)(int done, int total, void *payloa
                  void *payload, int *n_scored)
 {
     if (n_scored) *n_scored = 0;
+    int denied = pt__authz(ctx, PT_ACT_SCORE);
+    if (denied) return denied;
     run_state rs = {0};
     rs.ctx = ctx;
     int total = 0, done = 0;

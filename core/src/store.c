@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "audit.h"
 #include "internal.h"
 #include "migrations.h"
 
@@ -191,6 +192,15 @@ int pt_open(pt_ctx **out, const char *db_path, const char *scripts_dir, int flag
             pt_close(ctx);
             return err;
         }
+    }
+
+    /* The audit triggers call these functions: every pantau connection needs them, and
+     * migration 3 already uses them. */
+    rc = pt__audit_register(ctx->db);
+    if (rc != SQLITE_OK) {
+        int err = open_error(ctx->db, rc, db_path, "cannot register the audit functions");
+        pt_close(ctx);
+        return err;
     }
 
     int err = check_and_migrate(ctx->db, db_path, flags & PT_OPEN_CREATE);

@@ -15,6 +15,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "audit.h"
+#include "authz.h"
 #include "event.h"
 #include "visit_parse.h"
 
@@ -134,6 +136,7 @@ typedef struct importer {
     int visit_errors;                       /* errors of the visit being checked */
     /* pass two */
     sqlite3_stmt *insert_visit, *insert_team, *insert_answer;
+    sqlite3_stmt *audit_answers;   /* prepared at the first visit (audit.c) */
     pt__events *events;                     /* "visit.imported", in the same transaction */
 } importer;
 
@@ -548,6 +551,8 @@ static int write_visit(importer *imp, const checked_visit *cv, int64_t *id)
         bind_text(s, 6, a->note);
         if ((rc = step_done(imp, s, "storing an answer")) != 0) return rc;
     }
+    /* inserted answers are audited as one digest per visit, not one row each */
+    if ((rc = pt__audit_visit_answers(imp->ctx, &imp->audit_answers, *id)) != 0) return rc;
     const cl_entry *cl = cv->checklist;
     pt_visit stored = {.id = *id, .institution_id = cv->institution_id,
                        .checklist_id = cl->checklist->id, .checklist_version = cl->checklist->version,
@@ -615,6 +620,7 @@ static void importer_done(importer *imp)
     sqlite3_finalize(imp->insert_visit);
     sqlite3_finalize(imp->insert_team);
     sqlite3_finalize(imp->insert_answer);
+    sqlite3_finalize(imp->audit_answers);
     pt__events_close(imp->events);
     for (size_t b = 0; b < CACHE_BUCKETS; b++)
         for (cl_entry *e = imp->checklists[b]; e; e = e->next) pt_checklist_free(e->checklist);
@@ -667,6 +673,8 @@ int pt_visit_import(pt_ctx *ctx, const char *path, const pt_visit_defaults *defa
     pt_visit_import_result ignored;
     if (!result) result = &ignored;
     memset(result, 0, sizeof *result);
+    int denied = pt__authz(ctx, PT_ACT_VISIT_IMPORT);
+    if (denied) return denied;
 
     importer *imp = calloc(1, sizeof *imp);
     if (!imp || !(imp->arena = pt__arena_new())) {

@@ -38,6 +38,7 @@
 #include "pantau/pantau.h"
 #include "internal.h"     /* pt_ctx's db handle: to copy the store's pragmas to the raw file */
 #include "migrations.h"   /* the very same CREATE TABLE statements for the raw file */
+#include "audit.h"        /* the functions the audit triggers call, on the raw file too */
 
 #define BENCH_SEED 0x70616e746175ULL   /* "pantau": fixed, so every run does the same work */
 #define CHECKLIST_ID "bench-city"
@@ -396,6 +397,8 @@ static sqlite3 *raw_open(const city *c, const char *path, sqlite3 *store_db, con
     sqlite3 *db = NULL;
     if (sqlite3_open(path, &db) != SQLITE_OK) die("%s: %s", path, db ? sqlite3_errmsg(db) : "?");
     copy_pragmas(store_db, db);
+    /* the same schema means the same audit triggers, which call pantau's SQL functions */
+    if (pt__audit_register(db) != SQLITE_OK) die("%s: cannot register the audit functions", path);
     for (int m = 1; m <= pt__migration_count(); m++) {
         exec_sql(db, "BEGIN");
         exec_sql(db, pt__migration_sql(m));

@@ -8,6 +8,7 @@
 
 #include "support.h"
 #include "internal.h"
+#include "audit.h"  /* pt__audit_register for the second connection */
 
 #define CHECKLIST_HEAD \
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" \
@@ -365,6 +366,8 @@ static void test_a_write_while_another_program_holds_the_lock_fails_cleanly(void
 
     sqlite3 *other;
     assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+    /* another pantau process: the audit triggers need pantau's SQL functions */
+    assert_int_equal(pt__audit_register(other), SQLITE_OK);
     assert_int_equal(sqlite3_exec(other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_exec(other, "INSERT INTO institution (name, kind, reg_status, created_at, "
                                   "updated_at) VALUES ('Lain', 'LKSA', 'registered', 'x', 'x')",

@@ -31,7 +31,8 @@ typedef enum pt_error_code {
     PT_EEXISTS = -6,   /* conflicts with what is stored (duplicate, changed checklist) */
     PT_ELIMIT = -7,    /* a size, memory or instruction limit was reached */
     PT_ESCRIPT = -8,   /* a scoring script failed */
-    PT_EBUSY = -9      /* the database stayed locked past the busy timeout */
+    PT_EBUSY = -9,     /* the database stayed locked past the busy timeout */
+    PT_EDENIED = -10   /* not authenticated, or the user's role may not do this (user.h) */
 } pt_error_code;
 
 /* The message of the last failure on this thread ("" if none). Valid until the next call. */
@@ -48,5 +49,6 @@ int pt_error_last_code(void);
 #include "pantau/institution.h"
 #include "pantau/visit.h"
 #include "pantau/score.h"
+#include "pantau/user.h"
 
 #endif

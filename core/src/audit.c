@@ -1,0 +1,634 @@
+/*
+ * The audit log (migration 3): the SQL functions its triggers call, the answers' digest, the
+ * walk that verifies the chain, and the list.
+ *
+ * Who writes it: SQLite triggers on every record table, so no C path can forget to. They call
+ * pt_actor(), pt_now() and pt_audit_hash(), registered here on each pantau connection; another
+ * program (the sqlite3 shell, Python) has none of them, so its writes to those tables fail
+ * ("no such function: pt_now") until it drops a trigger, and verify reports a missing trigger
+ * and any record that no longer equals its last audited state.
+ *
+ * HOW TO AUDIT A NEW TABLE: see the recipe at the top of audit.h (triggers in the table's
+ * migration, a line in audited[] below, the starting point for existing rows).
+ *
+ * The hash of a row is sha256 over "pantau-audit-v1" and then each of prev_hash, seq, at,
+ * actor, action, entity, entity_id, before, after as "<byte length>:<bytes>" ("-" for NULL;
+ * integers in decimal): length prefixes make the encoding unambiguous, so no two different
+ * rows hash the same bytes.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "internal.h"
+#include "audit.h"
+
+#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+#define DEFAULT_ACTOR "local"
+/* A report keeps this many messages; n_problems still counts them all. */
+#define MAX_LISTED 100
+
+/* ---- the unambiguous encoding ---- */
+
+/* Writes v in decimal ending at end (exclusive); returns where it starts. No printf: this runs
+ * for every field of every answer of an import. */
+static char *decimal(uint64_t v, char *end)
+{
+    do *--end = (char)('0' + v % 10); while ((v /= 10) != 0);
+    return end;
+}
+
+static void feed(crypto_hash_sha256_state *st, const void *bytes, size_t len)
+{
+    if (!bytes) {
+        crypto_hash_sha256_update(st, (const unsigned char *)"-", 1);
+        return;
+    }
+    char buf[24];
+    buf[sizeof buf - 1] = ':';
+    char *p = decimal(len, buf + sizeof buf - 1);
+    crypto_hash_sha256_update(st, (const unsigned char *)p, (unsigned long long)(buf + sizeof buf - p));
+    crypto_hash_sha256_update(st, bytes, len);
+}
+
+static void feed_str(crypto_hash_sha256_state *st, const char *s)
+{
+    feed(st, s, s ? strlen(s) : 0);
+}
+
+static void feed_int(crypto_hash_sha256_state *st, int64_t v)
+{
+    char buf[24];
+    char *p = decimal(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, buf + sizeof buf);
+    if (v < 0) *--p = '-';
+    feed(st, p, (size_t)(buf + sizeof buf - p));
+}
+
+static void finish_hex(crypto_hash_sha256_state *st, char hex[65])
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(st, digest);
+    sodium_bin2hex(hex, 65, digest, sizeof digest);
+}
+
+/* The chain hash of one row; the SQL function and verify both use it. */
+static void row_hash(const char *prev, int64_t seq, const char *at, const char *actor,
+                     const char *action, const char *entity, int64_t entity_id,
+                     const char *before, const char *after, char hex[65])
+{
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, (const unsigned char *)"pantau-audit-v1", 15);
+    feed_str(&st, prev);
+    feed_int(&st, seq);
+    feed_str(&st, at);
+    feed_str(&st, actor);
+    feed_str(&st, action);
+    feed_str(&st, entity);
+    feed_int(&st, entity_id);
+    feed_str(&st, before);
+    feed_str(&st, after);
+    finish_hex(&st, hex);
+}
+
+/* ---- the SQL functions ---- */
+
+static const char *value_text(sqlite3_value *v)
+{
+    return sqlite3_value_type(v) == SQLITE_NULL ? NULL : (const char *)sqlite3_value_text(v);
+}
+
+static void fn_audit_hash(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    char hex[65];
+    row_hash(value_text(argv[0]), sqlite3_value_int64(argv[1]), value_text(argv[2]),
+             value_text(argv[3]), value_text(argv[4]), value_text(argv[5]),
+             sqlite3_value_int64(argv[6]), value_text(argv[7]), value_text(argv[8]), hex);
+    sqlite3_result_text(c, hex, 64, SQLITE_TRANSIENT);
+}
+
+static void fn_actor(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+    (void)argc, (void)argv;
+    const char *actor = sqlite3_user_data(c);
+    sqlite3_result_text(c, actor ? actor : DEFAULT_ACTOR, -1, SQLITE_TRANSIENT);
+}
+
+static void fn_now(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+    (void)argc, (void)argv;
+    char now[21];
+    pt__now_utc(now);
+    sqlite3_result_text(c, now, -1, SQLITE_TRANSIENT);
+}
+
+/* pt_answers_digest(position, item_id, value, na, note): an aggregate over a visit's answers,
+ * which must come in strictly increasing item_id (byte order: the answer table's primary key,
+ * so the query reads them without sorting; the function checks the order rather than trusting
+ * it, since the digest depends on it). */
+typedef struct digest_state {
+    crypto_hash_sha256_state st;
+    int started;
+    char *last_item;          /* sqlite3_malloc'd, grown as needed */
+    size_t last_len, last_cap;
+} digest_state;
+
+static void digest_start(digest_state *d)
+{
+    crypto_hash_sha256_init(&d->st);
+    crypto_hash_sha256_update(&d->st, (const unsigned char *)"pantau-answers-v1", 17);
+    d->started = 1;
+}
+
+/* 1 if b comes strictly after a in byte order (SQLite's BINARY collation). */
+static int bytes_increase(const char *a, size_t a_len, const char *b, size_t b_len)
+{
+    int cmp = memcmp(a, b, a_len < b_len ? a_len : b_len);
+    return cmp < 0 || (cmp == 0 && a_len < b_len);
+}
+
+static void fn_digest_step(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    digest_state *d = sqlite3_aggregate_context(c, sizeof *d);
+    if (!d) {
+        sqlite3_result_error_nomem(c);
+        return;
+    }
+    const char *item = value_text(argv[1]);
+    size_t len = item ? (size_t)sqlite3_value_bytes(argv[1]) : 0;
+    if (!item || (d->started && !bytes_increase(d->last_item, d->last_len, item, len))) {
+        sqlite3_result_error(c, "pt_answers_digest: answers must come in increasing item_id", -1);
+        return;
+    }
+    if (!d->started) digest_start(d);
+    if (len + 1 > d->last_cap) {
+        char *grown = sqlite3_realloc64(d->last_item, len + 32);
+        if (!grown) {
+            sqlite3_result_error_nomem(c);
+            return;
+        }
+        d->last_item = grown;
+        d->last_cap = len + 32;
+    }
+    memcpy(d->last_item, item, len);
+    d->last_len = len;
+    feed_int(&d->st, sqlite3_value_int64(argv[0]));
+    feed(&d->st, item, len);
+    feed_str(&d->st, value_text(argv[2]));
+    feed_int(&d->st, sqlite3_value_int64(argv[3]));
+    feed_str(&d->st, value_text(argv[4]));
+}
+
+static void fn_digest_final(sqlite3_context *c)
+{
+    digest_state *d = sqlite3_aggregate_context(c, 0);
+    digest_state empty;
+    if (d) {
+        sqlite3_free(d->last_item);
+        d->last_item = NULL;
+    }
+    if (!d || !d->started) {          /* no answers: the digest of nothing, still well defined */
+        d = &empty;
+        digest_start(d);
+    }
+    char hex[65];
+    finish_hex(&d->st, hex);
+    sqlite3_result_text(c, hex, 64, SQLITE_TRANSIENT);
+}
+
+/* INNOCUOUS: the triggers and views of the schema may call them even with trusted_schema off.
+ * DETERMINISTIC only where true: the hashes, not the clock or the actor. */
+#define FN_FLAGS (SQLITE_UTF8 | SQLITE_INNOCUOUS)
+
+static int register_actor(sqlite3 *db, const char *name)
+{
+    char *copy = NULL;
+    if (name && *name) {
+        copy = sqlite3_mprintf("%s", name);
+        if (!copy) return SQLITE_NOMEM;
+    }
+    /* Replacing the function frees the previous name (xDestroy). */
+    return sqlite3_create_function_v2(db, "pt_actor", 0, FN_FLAGS, copy, fn_actor, NULL, NULL,
+                                      sqlite3_free);
+}
+
+int pt__audit_register(sqlite3 *db)
+{
+    int rc = register_actor(db, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "pt_now", 0, FN_FLAGS, NULL, fn_now, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "pt_audit_hash", 9, FN_FLAGS | SQLITE_DETERMINISTIC,
+                                        NULL, fn_audit_hash, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "pt_answers_digest", 5,
+                                        FN_FLAGS | SQLITE_DETERMINISTIC, NULL, NULL,
+                                        fn_digest_step, fn_digest_final, NULL);
+    return rc;
+}
+
+int pt__audit_set_actor(pt_ctx *ctx, const char *name)
+{
+    int rc = register_actor(ctx->db, name);
+    if (rc != SQLITE_OK) return pt__error_sqlite(ctx->db, rc, "cannot set the audit actor");
+    return PT_OK;
+}
+
+/* The digest of one visit's stored answers as the JSON an entry records; ?1 is the visit. */
+#define ANSWERS_DIGEST_SQL(visit)                                                              \
+    "(SELECT json_object('n_answers',count(*),'sha256',"                                    \
+    "pt_answers_digest(position,item_id,value,na,note)) "                                   \
+    "FROM (SELECT position,item_id,value,na,note FROM answer WHERE visit_id = " visit      \
+    " ORDER BY item_id))"
+
+int pt__audit_visit_answers(pt_ctx *ctx, sqlite3_stmt **cache, int64_t visit_id)
+{
+    /* Prepared once per import: compiling the view's trigger program costs more than running it. */
+    int rc = *cache ? PT_OK
+                    : pt__prepare(ctx, cache,
+                                  "INSERT INTO audit_append SELECT 'insert','visit.answers',?1,NULL,"
+                                  ANSWERS_DIGEST_SQL("?1"));
+    if (rc) return rc;
+    sqlite3_stmt *stmt = *cache;
+    sqlite3_bind_int64(stmt, 1, visit_id);
+    int src = sqlite3_step(stmt);
+    rc = src == SQLITE_DONE ? PT_OK : pt__error_sqlite(ctx->db, src, "cannot audit the answers");
+    sqlite3_reset(stmt);
+    if (rc) pt__error_prefix("visit %" PRId64, visit_id);
+    return rc;
+}
+
+/* ---- the list ---- */
+
+int pt_audit_foreach(pt_ctx *ctx, const char *entity, int64_t entity_id,
+                     int (*cb)(const pt_audit_entry *entry, void *payload), void *payload)
+{
+    sqlite3_stmt *stmt;
+    int rc = pt__prepare(ctx, &stmt,
+                         "SELECT seq, at, actor, action, entity, entity_id, before, after, "
+                         "prev_hash, hash FROM audit_log "
+                         "WHERE (?1 IS NULL OR entity = ?1) AND (?2 <= 0 OR entity_id = ?2) "
+                         "ORDER BY seq");
+    if (rc) return rc;
+    if (entity) sqlite3_bind_text(stmt, 1, entity, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 2, entity_id);
+    int src;
+    while ((src = sqlite3_step(stmt)) == SQLITE_ROW) {
+        pt_audit_entry e = {
+            .seq = sqlite3_column_int64(stmt, 0),
+            .at = (const char *)sqlite3_column_text(stmt, 1),
+            .actor = (const char *)sqlite3_column_text(stmt, 2),
+            .action = (const char *)sqlite3_column_text(stmt, 3),
+            .entity = (const char *)sqlite3_column_text(stmt, 4),
+            .entity_id = sqlite3_column_int64(stmt, 5),
+            .before = (const char *)sqlite3_column_text(stmt, 6),
+            .after = (const char *)sqlite3_column_text(stmt, 7),
+            .prev_hash = (const char *)sqlite3_column_text(stmt, 8),
+            .hash = (const char *)sqlite3_column_text(stmt, 9),
+        };
+        if ((rc = cb(&e, payload)) != 0) break;
+    }
+    if (rc == 0 && src != SQLITE_DONE) rc = pt__error_sqlite(ctx->db, src, "cannot read the audit log");
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+/* ---- verify ---- */
+
+/* The audited record tables: what verify compares with the log. `cols` must list the columns
+ * in the order of the json_object in the table's triggers (migration 3 and later ones). */
+typedef struct audited_table {
+    const char *entity, *table, *id_col;
+    const char *key_col;      /* the row's own key inside the JSON, for rows a record owns */
+    const char *cols;         /* comma-separated */
+    int on_insert;            /* 0: inserts are covered otherwise (answers: the digest) */
+} audited_table;
+
+static const audited_table audited[] = {
+    {"institution", "institution", "id", NULL,
+     "id,reg_no,name,kind,owner,address,kelurahan,kecamatan,kabupaten_kota,province,latitude,"
+     "longitude,capacity,children_in_care,reg_status,reg_date,reg_expires,contact_name,"
+     "contact_phone,contact_email,created_at,updated_at", 1},
+    {"checklist_version", "checklist_version", "id", NULL,
+     "id,checklist_id,version,title,n_items,sha256,loaded_at", 1},
+    {"visit", "visit", "id", NULL,
+     "id,institution_id,checklist_version_id,visit_date,visit_type,notes,source,created_at", 1},
+    {"visit_team", "visit_team", "visit_id", "position", "visit_id,position,name,agency,role", 1},
+    {"answer", "answer", "visit_id", "item_id", "visit_id,item_id,position,value,na,note", 0},
+    {"score", "score", "visit_id", NULL,
+     "visit_id,total,maximum,grade,grade_label,valid_until,checklist_sha256,script_sha256,"
+     "scored_at", 1},
+    {"score_section", "score_section", "visit_id", "position",
+     "visit_id,position,section_id,score,maximum,justification", 1},
+    {"score_flag", "score_flag", "visit_id", "position",
+     "visit_id,position,code,severity,agency,item_id,message", 1},
+};
+
+static const char *const guard_triggers[] = {
+    "audit_log_no_update", "audit_log_no_delete", "audit_append_insert",
+};
+
+static int add_problem(pt_audit_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int add_problem(pt_audit_report *r, const char *fmt, ...)
+{
+    r->n_problems++;
+    if (r->n_problems > MAX_LISTED) return PT_OK;
+    char **grown = realloc(r->problems, r->n_problems * sizeof *grown);
+    if (!grown) return pt__error(PT_ENOMEM, "out of memory");
+    r->problems = grown;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = sqlite3_vmprintf(fmt, ap);
+    va_end(ap);
+    char *copy = msg ? strdup(msg) : NULL;
+    sqlite3_free(msg);
+    if (!copy) {
+        r->n_problems--;
+        return pt__error(PT_ENOMEM, "out of memory");
+    }
+    r->problems[r->n_problems - 1] = copy;
+    return PT_OK;
+}
+
+void pt_audit_report_clear(pt_audit_report *report)
+{
+    if (!report) return;
+    size_t listed = report->n_problems < MAX_LISTED ? report->n_problems : MAX_LISTED;
+    for (size_t i = 0; i < listed; i++) free(report->problems[i]);
+    free(report->problems);
+    memset(report, 0, sizeof *report);
+}
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+    return (const char *)sqlite3_column_text(s, i);
+}
+
+/* The chain: numbering, links and each row's hash, in seq order. */
+static int verify_chain(pt_ctx *ctx, pt_audit_report *r)
+{
+    sqlite3_stmt *s;
+    int rc = pt__prepare(ctx, &s,
+                         "SELECT seq, at, actor, action, entity, entity_id, before, after, "
+                         "prev_hash, hash FROM audit_log ORDER BY seq");
+    if (rc) return rc;
+    int64_t expected = 1;
+    char prev[65] = ZERO_HASH;
+    int src;
+    while (rc == 0 && (src = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t seq = sqlite3_column_int64(s, 0);
+        const char *at = col_text(s, 1), *actor = col_text(s, 2), *action = col_text(s, 3);
+        const char *entity = col_text(s, 4);
+        int64_t entity_id = sqlite3_column_int64(s, 5);
+        const char *prev_hash = col_text(s, 8), *hash = col_text(s, 9);
+        r->n_entries++;
+        int gap = seq != expected;
+        if (gap)
+            rc = seq - 1 == expected
+                     ? add_problem(r, "audit log row %lld is missing: deleted", (long long)expected)
+                     : add_problem(r, "audit log rows %lld-%lld are missing: deleted",
+                                   (long long)expected, (long long)(seq - 1));
+        else if (strcmp(prev_hash, prev) != 0)
+            rc = add_problem(r, "audit log row %lld (%s %s %lld at %s by %s): its link to row %lld "
+                             "does not match: the rows before it were changed or replaced",
+                             (long long)seq, action, entity, (long long)entity_id, at, actor,
+                             (long long)(seq - 1));
+        char hex[65];
+        row_hash(prev_hash, seq, at, actor, action, entity, entity_id, col_text(s, 6),
+                 col_text(s, 7), hex);
+        if (rc == 0 && strcmp(hex, hash) != 0)
+            rc = add_problem(r, "audit log row %lld (%s %s %lld at %s by %s): hash does not match: "
+                             "the row was edited", (long long)seq, action, entity,
+                             (long long)entity_id, at, actor);
+        snprintf(prev, sizeof prev, "%s", hash);
+        expected = seq + 1;
+        r->head_seq = seq;
+        snprintf(r->head_hash, sizeof r->head_hash, "%s", hash);
+    }
+    if (rc == 0 && src != SQLITE_DONE) rc = pt__error_sqlite(ctx->db, src, "cannot read the audit log");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int trigger_exists(pt_ctx *ctx, const char *name, int *exists)
+{
+    sqlite3_stmt *s;
+    int rc = pt__prepare(ctx, &s, "SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = ?1");
+    if (rc) return rc;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    int src = sqlite3_step(s);
+    *exists = src == SQLITE_ROW;
+    if (src != SQLITE_ROW && src != SQLITE_DONE) rc = pt__error_sqlite(ctx->db, src, "cannot read the schema");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int verify_triggers(pt_ctx *ctx, pt_audit_report *r)
+{
+    static const char *const actions[] = {"insert", "update", "delete"};
+    char name[128];
+    int exists, rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof guard_triggers / sizeof guard_triggers[0]; i++) {
+        rc = trigger_exists(ctx, guard_triggers[i], &exists);
+        if (rc == 0 && !exists) rc = add_problem(r, "trigger %s is missing", guard_triggers[i]);
+    }
+    for (size_t t = 0; rc == 0 && t < sizeof audited / sizeof audited[0]; t++)
+        for (size_t a = audited[t].on_insert ? 0 : 1; rc == 0 && a < 3; a++) {
+            snprintf(name, sizeof name, "audit_%s_%s", audited[t].table, actions[a]);
+            rc = trigger_exists(ctx, name, &exists);
+            if (rc == 0 && !exists) rc = add_problem(r, "trigger %s is missing", name);
+        }
+    return rc;
+}
+
+/* "name, capacity": the keys whose values differ between two JSON objects (malloc'd). */
+static char *changed_keys(const char *logged, const char *now)
+{
+    json_t *a = json_loads(logged ? logged : "{}", 0, NULL);
+    json_t *b = json_loads(now ? now : "{}", 0, NULL);
+    char buf[512] = "";
+    size_t used = 0;
+    if (json_is_object(a) && json_is_object(b)) {
+        const char *key;
+        json_t *value;
+        json_object_foreach(b, key, value) {
+            if (json_equal(value, json_object_get(a, key))) continue;
+            int n = snprintf(buf + used, sizeof buf - used, "%s%s", used ? ", " : "", key);
+            if (n < 0 || (size_t)n >= sizeof buf - used) break;
+            used += (size_t)n;
+        }
+    }
+    json_decref(a);
+    json_decref(b);
+    return strdup(used ? buf : "its content");
+}
+
+/* "visit 3 (position 2)" or "institution 7". */
+static void record_name(char *buf, size_t size, const audited_table *t, int64_t id,
+                        const char *key)
+{
+    if (t->key_col)
+        snprintf(buf, size, "%s of visit %" PRId64 " (%s %s)", t->entity, id, t->key_col,
+                 key ? key : "?");
+    else
+        snprintf(buf, size, "%s %" PRId64, t->entity, id);
+}
+
+/* Builds "json_object('a',t.a,'b',t.b)" from a column list, into a sqlite3_mprintf string. */
+static char *json_expr(const char *cols)
+{
+    char *out = sqlite3_mprintf("json_object(");
+    const char *p = cols;
+    int first = 1;
+    while (out && *p) {
+        size_t n = strcspn(p, ",");
+        char *next = sqlite3_mprintf("%s%s'%.*s',t.%.*s", out, first ? "" : ",", (int)n, p,
+                                     (int)n, p);
+        sqlite3_free(out);
+        out = next;
+        first = 0;
+        p += n + (p[n] == ',');
+    }
+    if (!out) return NULL;
+    char *done = sqlite3_mprintf("%s)", out);
+    sqlite3_free(out);
+    return done;
+}
+
+/* Every stored record equals its last audited state, and every record the log says exists
+ * does. The SQL is built from audited[] (our own constants, never input). */
+static int verify_table(pt_ctx *ctx, const audited_table *t, pt_audit_report *r)
+{
+    char *expr = json_expr(t->cols);
+    if (!expr) return pt__error(PT_ENOMEM, "out of memory");
+    char key_match_b[160] = "", key_match_t[160] = "", key_sel[96] = "NULL";
+    if (t->key_col) {
+        snprintf(key_match_b, sizeof key_match_b,
+                 " AND json_extract(coalesce(a.after, a.before), '$.%s') = t.%s", t->key_col, t->key_col);
+        snprintf(key_sel, sizeof key_sel, "t.%s", t->key_col);
+    }
+    char *sql = sqlite3_mprintf(
+        "SELECT t.%s, %s, %s, l.seq, l.action, l.after FROM %s t LEFT JOIN audit_log l ON l.seq = "
+        "(SELECT a.seq FROM audit_log a WHERE a.entity = ?1 AND a.entity_id = t.%s%s "
+        "ORDER BY a.seq DESC LIMIT 1) ORDER BY 1, 2",
+        t->id_col, key_sel, expr, t->table, t->id_col, key_match_b);
+    sqlite3_free(expr);
+    if (!sql) return pt__error(PT_ENOMEM, "out of memory");
+    sqlite3_stmt *s;
+    int rc = pt__prepare(ctx, &s, sql);
+    sqlite3_free(sql);
+    if (rc) return rc;
+    sqlite3_bind_text(s, 1, t->entity, -1, SQLITE_STATIC);
+    char name[160];
+    int src;
+    while (rc == 0 && (src = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(s, 0);
+        record_name(name, sizeof name, t, id, col_text(s, 1));
+        const char *now = col_text(s, 2), *after = col_text(s, 5);
+        if (sqlite3_column_type(s, 3) == SQLITE_NULL) {
+            /* answers are inserted without a row of their own: the digest covers them */
+            if (t->on_insert)
+                rc = add_problem(r, "%s has no audit entry: it was written with the audit "
+                                 "triggers dropped", name);
+        } else if (!after) {
+            rc = add_problem(r, "%s exists but the audit log recorded its deletion (row %lld): "
+                             "it was put back without an audit entry", name,
+                             (long long)sqlite3_column_int64(s, 3));
+        } else if (strcmp(after, now) != 0) {
+            char *keys = changed_keys(after, now);
+            rc = add_problem(r, "%s: %s differs from its last audited state (audit log row %lld): "
+                             "changed without an audit entry", name, keys ? keys : "its content",
+                             (long long)sqlite3_column_int64(s, 3));
+            free(keys);
+        }
+    }
+    if (rc == 0 && src != SQLITE_DONE) rc = pt__error_sqlite(ctx->db, src, "cannot check the audit log");
+    sqlite3_finalize(s);
+    if (rc) return rc;
+
+    /* records the log says exist that are gone */
+    if (t->key_col) {
+        snprintf(key_match_b, sizeof key_match_b,
+                 " AND json_extract(coalesce(b.after, b.before), '$.%s') = json_extract(a.after, '$.%s')",
+                 t->key_col, t->key_col);
+        snprintf(key_match_t, sizeof key_match_t, " AND t.%s = json_extract(a.after, '$.%s')",
+                 t->key_col, t->key_col);
+        snprintf(key_sel, sizeof key_sel, "json_extract(a.after, '$.%s')", t->key_col);
+    }
+    sql = sqlite3_mprintf(
+        "SELECT a.entity_id, %s, a.seq FROM audit_log a WHERE a.entity = ?1 AND a.after IS NOT NULL "
+        "AND a.seq = (SELECT max(b.seq) FROM audit_log b WHERE b.entity = a.entity "
+        "AND b.entity_id = a.entity_id%s) "
+        "AND NOT EXISTS (SELECT 1 FROM %s t WHERE t.%s = a.entity_id%s) ORDER BY a.seq",
+        key_sel, key_match_b, t->table, t->id_col, key_match_t);
+    if (!sql) return pt__error(PT_ENOMEM, "out of memory");
+    rc = pt__prepare(ctx, &s, sql);
+    sqlite3_free(sql);
+    if (rc) return rc;
+    sqlite3_bind_text(s, 1, t->entity, -1, SQLITE_STATIC);
+    while (rc == 0 && (src = sqlite3_step(s)) == SQLITE_ROW) {
+        record_name(name, sizeof name, t, sqlite3_column_int64(s, 0), col_text(s, 1));
+        rc = add_problem(r, "%s is missing: deleted without an audit entry (last audited in "
+                         "row %lld)", name, (long long)sqlite3_column_int64(s, 2));
+    }
+    if (rc == 0 && src != SQLITE_DONE) rc = pt__error_sqlite(ctx->db, src, "cannot check the audit log");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Each visit's answers against the latest digest the log holds for it. */
+static int verify_answers(pt_ctx *ctx, pt_audit_report *r)
+{
+    sqlite3_stmt *s;
+    int rc = pt__prepare(ctx, &s,
+        "SELECT v.id, " ANSWERS_DIGEST_SQL("v.id") ", l.seq, l.after, "
+        "EXISTS (SELECT 1 FROM visit WHERE id = v.id) "
+        "FROM (SELECT id FROM visit UNION SELECT entity_id FROM audit_log "
+        "      WHERE entity = 'visit.answers') v "
+        "LEFT JOIN audit_log l ON l.seq = (SELECT max(seq) FROM audit_log "
+        "      WHERE entity = 'visit.answers' AND entity_id = v.id) "
+        "ORDER BY v.id");
+    if (rc) return rc;
+    int src;
+    while (rc == 0 && (src = sqlite3_step(s)) == SQLITE_ROW) {
+        long long id = sqlite3_column_int64(s, 0);
+        const char *now = col_text(s, 1), *logged = col_text(s, 3);
+        if (sqlite3_column_type(s, 2) == SQLITE_NULL)
+            rc = add_problem(r, "visit %lld: its answers have no audited digest: the visit was "
+                             "written with the audit triggers dropped", id);
+        else if (!logged || strcmp(logged, now) != 0)
+            rc = add_problem(r, "visit %lld: answers differ from their audited digest (audit log "
+                             "row %lld)%s", id, (long long)sqlite3_column_int64(s, 2),
+                             sqlite3_column_int(s, 4) ? "" : "; the visit itself is gone");
+    }
+    if (rc == 0 && src != SQLITE_DONE) rc = pt__error_sqlite(ctx->db, src, "cannot check the answers");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int pt_audit_verify(pt_ctx *ctx, pt_audit_report *report)
+{
+    memset(report, 0, sizeof *report);
+    /* One read transaction: a writer committing half-way through must not look like tampering. */
+    int own = sqlite3_get_autocommit(ctx->db);
+    if (own) {
+        int src = sqlite3_exec(ctx->db, "BEGIN", NULL, NULL, NULL);
+        if (src != SQLITE_OK) return pt__error_sqlite(ctx->db, src, "cannot read the audit log");
+    }
+    int rc = verify_chain(ctx, report);
+    if (rc == 0) rc = verify_triggers(ctx, report);
+    for (size_t t = 0; rc == 0 && t < sizeof audited / sizeof audited[0]; t++)
+        rc = verify_table(ctx, &audited[t], report);
+    if (rc == 0) rc = verify_answers(ctx, report);
+    if (own) sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL);
+    return rc;
+}

@@ -1,0 +1,190 @@
+"""pantau audit verify | list: the append-only, hash-chained audit log.
+
+The tampering tests edit the database file DIRECTLY with Python's sqlite3 module, as someone
+with the file (and not pantau) would. That connection has none of pantau's SQL functions, so
+its writes to audited tables fail until it drops an audit trigger; editing the log itself needs
+its guard trigger dropped first.
+"""
+import json
+import sqlite3
+
+from clitest import CliTestCase, data, main
+
+
+class AuditTest(CliTestCase):
+    def setUp(self):
+        super().setUp()
+        self.setup_visits()
+        self.ok("score", "--all")
+        self.ok("institution", "update", "UJI-001", "--name", "LKSA Nama Baru", "--capacity", "42")
+
+    # ---- helpers ----
+
+    def tamper(self, *statements):
+        con = sqlite3.connect(self.db)
+        try:
+            for s in statements:
+                con.execute(s)
+            con.commit()
+        finally:
+            con.close()
+
+    def verify_fails(self):
+        """Runs audit verify expecting exit 1; returns (stdout lines, the stderr line)."""
+        r = self.run_pantau("audit", "verify")
+        self.assertEqual(r.returncode, 1, "verify passed a tampered database: %r" % r.stdout)
+        err = r.stderr.splitlines()
+        self.assertEqual(len(err), 1, r.stderr)
+        self.assertTrue(err[0].startswith("pantau: audit log: "), err[0])
+        return r.stdout.splitlines(), err[0]
+
+    def entries(self, *args):
+        return self.json("audit", "list", *args)["items"]
+
+    def institution_id(self, reg_no):
+        return self.sql("SELECT id FROM institution WHERE reg_no = ?", (reg_no,))[0][0]
+
+    # ---- normal use ----
+
+    def test_a_clean_database_verifies_intact_with_exit_0(self):
+        r = self.ok("audit", "verify")
+        n = self.count("audit_log")
+        self.assertRegex(r.stdout, r"^audit chain intact: %d entries \(last row %d, hash [0-9a-f]{64}\)\n$"
+                         % (n, n))
+
+    def test_normal_use_records_each_change_with_before_and_after(self):
+        iid = self.institution_id("UJI-001")
+        inst = self.entries("--entity", "institution", "--id", iid)
+        self.assertEqual([e["action"] for e in inst], ["insert", "update"])
+        self.assertIsNone(inst[0]["before"])
+        self.assertEqual(inst[0]["after"]["reg_no"], "UJI-001")
+        self.assertEqual(inst[1]["before"]["capacity"], inst[0]["after"]["capacity"])
+        self.assertEqual(inst[1]["after"]["name"], "LKSA Nama Baru")
+        self.assertEqual(inst[1]["after"]["capacity"], 42)
+        self.assertEqual({e["actor"] for e in self.entries()}, {"local"})
+
+        everything = self.entries()
+        self.assertEqual([e["seq"] for e in everything], list(range(1, len(everything) + 1)))
+        self.assertEqual(everything[0]["prev_hash"], "0" * 64)
+        for a, b in zip(everything, everything[1:]):
+            self.assertEqual(b["prev_hash"], a["hash"])
+        kinds = {(e["entity"], e["action"]) for e in everything}
+        for k in [("checklist_version", "insert"), ("visit", "insert"), ("visit_team", "insert"),
+                  ("visit.answers", "insert"), ("score", "insert"), ("score_section", "insert")]:
+            self.assertIn(k, kinds)
+        # inserted answers are one digest per visit, not one row each
+        self.assertEqual(self.count("audit_log", "entity = 'answer'"), 0)
+        digest = self.entries("--entity", "visit.answers", "--id", 1)
+        self.assertEqual(len(digest), 1)
+        self.assertEqual(digest[0]["after"]["n_answers"], self.count("answer", "visit_id = 1"))
+        self.assertRegex(digest[0]["after"]["sha256"], "^[0-9a-f]{64}$")
+
+    def test_the_readable_list_shows_what_an_update_changed(self):
+        iid = self.institution_id("UJI-001")
+        old = self.entries("--entity", "institution", "--id", iid)[0]["after"]
+        r = self.ok("audit", "list", "--entity", "institution", "--id", iid)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0].split(), ["SEQ", "AT", "ACTOR", "ACTION", "ENTITY", "ID", "CHANGE"])
+        self.assertEqual(len(lines), 4)
+        self.assertIn("added", lines[2])
+        self.assertIn('name: "%s" → "LKSA Nama Baru"' % old["name"], lines[3])
+        self.assertIn("capacity: %s → 42" % json.dumps(old["capacity"]), lines[3])
+
+    def test_rescoring_is_audited_and_still_verifies(self):
+        before = self.count("audit_log")
+        self.ok("score", "1")
+        self.assertGreater(self.count("audit_log"), before)
+        self.ok("audit", "verify")
+
+    def test_a_bad_id_is_a_usage_error(self):
+        self.fails("audit", "list", "--id", "x", code=2)
+        self.fails("audit", "frobnicate", code=2)
+
+    # ---- what another program can and cannot do ----
+
+    def test_another_program_cannot_write_audited_tables_without_dropping_a_trigger(self):
+        with self.assertRaises(sqlite3.OperationalError) as cm:
+            self.tamper("UPDATE institution SET name = 'X' WHERE reg_no = 'UJI-001'")
+        self.assertIn("no such function: pt_", str(cm.exception))
+        self.ok("audit", "verify")
+
+    def test_the_log_refuses_updates_and_deletes(self):
+        with self.assertRaises(sqlite3.IntegrityError) as cm:
+            self.tamper("UPDATE audit_log SET actor = 'x' WHERE seq = 1")
+        self.assertIn("append-only", str(cm.exception))
+        with self.assertRaises(sqlite3.IntegrityError) as cm:
+            self.tamper("DELETE FROM audit_log WHERE seq = 1")
+        self.assertIn("append-only", str(cm.exception))
+
+    # ---- tampering ----
+
+    def test_an_institution_edited_directly_is_named(self):
+        iid = self.institution_id("UJI-001")
+        last = self.sql("SELECT max(seq) FROM audit_log WHERE entity = 'institution' AND entity_id = ?",
+                        (iid,))[0][0]
+        self.tamper("DROP TRIGGER audit_institution_update",
+                    "UPDATE institution SET name = 'Nama Palsu' WHERE id = %d" % iid)
+        out, err = self.verify_fails()
+        self.assertIn("trigger audit_institution_update is missing", out)
+        self.assertIn("institution %d: name differs from its last audited state (audit log row %d): "
+                      "changed without an audit entry" % (iid, last), out)
+
+    def test_an_edit_is_found_even_when_the_trigger_is_put_back(self):
+        iid = self.institution_id("UJI-002")
+        sql = self.sql("SELECT sql FROM sqlite_master WHERE name = 'audit_institution_update'")[0][0]
+        self.tamper("DROP TRIGGER audit_institution_update",
+                    "UPDATE institution SET children_in_care = 0 WHERE id = %d" % iid, sql)
+        out, err = self.verify_fails()
+        self.assertEqual(len(out), 1, out)
+        self.assertIn("institution %d: children_in_care differs from its last audited state" % iid, out[0])
+        self.assertIn("children_in_care differs", err)
+
+    def test_an_edited_audit_row_is_named(self):
+        self.tamper("DROP TRIGGER audit_log_no_update",
+                    "UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3")
+        out, err = self.verify_fails()
+        row = self.sql("SELECT action, entity, entity_id, at FROM audit_log WHERE seq = 3")[0]
+        self.assertIn("audit log row 3 (%s %s %d at %s by someone-else): hash does not match: "
+                      "the row was edited" % row, out)
+        self.assertIn("trigger audit_log_no_update is missing", out)
+        self.assertIn("audit log row 3", err)
+
+    def test_an_audit_row_whose_hash_was_also_recomputed_breaks_the_next_link(self):
+        # a tamperer who rewrites one row's hash too still breaks the link from the next row
+        self.tamper("DROP TRIGGER audit_log_no_update",
+                    "UPDATE audit_log SET actor = 'x', hash = printf('%064d', 7) WHERE seq = 2")
+        out, _ = self.verify_fails()
+        self.assertTrue(any(l.startswith("audit log row 2 (") and "hash does not match" in l for l in out), out)
+        self.assertTrue(any(l.startswith("audit log row 3 (") and "link to row 2 does not match" in l
+                            for l in out), out)
+
+    def test_deleted_audit_rows_are_named_as_a_gap(self):
+        self.tamper("DROP TRIGGER audit_log_no_delete",
+                    "DELETE FROM audit_log WHERE seq BETWEEN 4 AND 6")
+        out, err = self.verify_fails()
+        self.assertIn("audit log rows 4-6 are missing: deleted", out)
+        self.assertIn("rows 4-6 are missing", err)
+
+    def test_an_answer_changed_directly_names_the_visit(self):
+        item, value = self.sql("SELECT item_id, value FROM answer WHERE visit_id = 1 AND na = 0 "
+                               "ORDER BY position LIMIT 1")[0]
+        digest_row = self.sql("SELECT max(seq) FROM audit_log WHERE entity = 'visit.answers' "
+                              "AND entity_id = 1")[0][0]
+        self.tamper("DROP TRIGGER audit_answer_update",
+                    "UPDATE answer SET value = '%s' WHERE visit_id = 1 AND item_id = '%s'"
+                    % ("x" + value, item))
+        out, err = self.verify_fails()
+        self.assertIn("visit 1: answers differ from their audited digest (audit log row %d)"
+                      % digest_row, out)
+        self.assertIn("trigger audit_answer_update is missing", out)
+
+    def test_a_row_deleted_directly_is_named(self):
+        self.tamper("DROP TRIGGER audit_visit_team_delete",
+                    "DELETE FROM visit_team WHERE visit_id = 1 AND position = 0")
+        out, _ = self.verify_fails()
+        self.assertTrue(any(l.startswith("visit_team of visit 1 (position 0) is missing: deleted "
+                                         "without an audit entry") for l in out), out)
+
+
+if __name__ == "__main__":
+    main()

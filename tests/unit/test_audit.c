@@ -1,0 +1,195 @@
+/* The audit log through the C API: what the triggers record, the chain, verify's findings. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+#include "internal.h"
+#include "audit.h"
+#include "migrations.h"
+#include "pantau/audit.h"
+
+static int64_t add(pt_ctx *ctx, const char *reg_no, const char *name)
+{
+    pt_field f[] = {{"reg_no", reg_no}, {"name", name}, {"kind", "LKSA"}};
+    int64_t id = 0;
+    assert_int_equal(pt_institution_add(ctx, f, 3, &id), 0);
+    return id;
+}
+
+typedef struct collected {
+    int n;
+    char line[16][256];
+} collected;
+
+static int collect(const pt_audit_entry *e, void *payload)
+{
+    collected *c = payload;
+    if (c->n < 16)
+        snprintf(c->line[c->n], sizeof c->line[0], "%lld %s %s %s %lld %s", (long long)e->seq,
+                 e->actor, e->action, e->entity, (long long)e->entity_id,
+                 e->after ? "after" : "no-after");
+    c->n++;
+    return 0;
+}
+
+static int contains(const pt_audit_report *r, const char *text)
+{
+    for (size_t i = 0; i < r->n_problems && i < 100; i++)
+        if (strstr(r->problems[i], text)) return 1;
+    return 0;
+}
+
+static void test_changes_are_recorded_with_the_actor_in_order(void **state)
+{
+    (void)state;
+    char *dir = test_tmpdir();
+    pt_ctx *ctx = test_open_db(dir);
+    int64_t id = add(ctx, "A-1", "Panti Satu");
+    assert_int_equal(pt__audit_set_actor(ctx, "siti"), 0);
+    pt_field upd[] = {{"name", "Panti Satu Baru"}};
+    assert_int_equal(pt_institution_update(ctx, id, upd, 1), 0);
+    assert_int_equal(pt__audit_set_actor(ctx, NULL), 0);
+
+    collected c = {0};
+    assert_int_equal(pt_audit_foreach(ctx, "institution", id, collect, &c), 0);
+    assert_int_equal(c.n, 2);
+    assert_string_equal(c.line[0], "1 local insert institution 1 after");
+    assert_string_equal(c.line[1], "2 siti update institution 1 after");
+
+    pt_audit_report r;
+    assert_int_equal(pt_audit_verify(ctx, &r), 0);
+    assert_int_equal(r.n_problems, 0);
+    assert_int_equal(r.n_entries, 2);
+    assert_int_equal(r.head_seq, 2);
+    assert_int_equal(strlen(r.head_hash), 64);
+    pt_audit_report_clear(&r);
+    pt_close(ctx);
+    test_tmpdir_remove(dir);
+}
+
+static void test_the_log_cannot_be_changed_through_sql(void **state)
+{
+    (void)state;
+    char *dir = test_tmpdir();
+    pt_ctx *ctx = test_open_db(dir);
+    add(ctx, "A-1", "Panti Satu");
+    char *err = NULL;
+    assert_int_not_equal(sqlite3_exec(ctx->db, "UPDATE audit_log SET actor = 'x'", NULL, NULL, &err),
+                         SQLITE_OK);
+    assert_non_null(strstr(err, "append-only"));
+    sqlite3_free(err);
+    assert_int_not_equal(sqlite3_exec(ctx->db, "DELETE FROM audit_log", NULL, NULL, &err), SQLITE_OK);
+    assert_non_null(strstr(err, "append-only"));
+    sqlite3_free(err);
+    pt_close(ctx);
+    test_tmpdir_remove(dir);
+}
+
+static void test_verify_names_an_edited_row_a_gap_and_a_silent_change(void **state)
+{
+    (void)state;
+    char *dir = test_tmpdir();
+    pt_ctx *ctx = test_open_db(dir);
+    for (int i = 1; i <= 4; i++) {
+        char reg[16], name[32];
+        snprintf(reg, sizeof reg, "A-%d", i);
+        snprintf(name, sizeof name, "Panti %d", i);
+        add(ctx, reg, name);
+    }
+    assert_int_equal(sqlite3_exec(ctx->db,
+        "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
+        "UPDATE audit_log SET at = '2020-01-01T00:00:00Z' WHERE seq = 1;"
+        "DELETE FROM audit_log WHERE seq = 3;"
+        "DROP TRIGGER audit_institution_update;"
+        "UPDATE institution SET capacity = 99 WHERE reg_no = 'A-4';", NULL, NULL, NULL), SQLITE_OK);
+
+    pt_audit_report r;
+    assert_int_equal(pt_audit_verify(ctx, &r), 0);
+    assert_true(contains(&r, "audit log row 1 (insert institution 1 at 2020-01-01T00:00:00Z by local): "
+                             "hash does not match: the row was edited"));
+    assert_true(contains(&r, "audit log row 3 is missing: deleted"));
+    assert_true(contains(&r, "trigger audit_log_no_update is missing"));
+    assert_true(contains(&r, "trigger audit_institution_update is missing"));
+    assert_true(contains(&r, "institution 4: capacity differs from its last audited state "
+                             "(audit log row 4)"));
+    assert_true(contains(&r, "institution 3 has no audit entry"));
+    assert_int_equal(r.n_entries, 3);
+    pt_audit_report_clear(&r);
+    pt_close(ctx);
+    test_tmpdir_remove(dir);
+}
+
+static void test_the_answers_digest_ignores_nothing_and_refuses_disorder(void **state)
+{
+    (void)state;
+    char *dir = test_tmpdir();
+    pt_ctx *ctx = test_open_db(dir);
+    sqlite3_stmt *s;
+    const char *sql = "SELECT pt_answers_digest(p, i, v, n, t) FROM (SELECT 1 AS p, ?1 AS i, "
+                      "'ya' AS v, 0 AS n, NULL AS t UNION ALL SELECT 2, ?2, NULL, 1, 'x')";
+    char first[65] = "";
+    for (int round = 0; round < 3; round++) {
+        assert_int_equal(sqlite3_prepare_v2(ctx->db, sql, -1, &s, NULL), SQLITE_OK);
+        sqlite3_bind_text(s, 1, round == 2 ? "B" : "A", -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, round == 1 ? "C" : "B", -1, SQLITE_STATIC);
+        int rc = sqlite3_step(s);
+        if (round < 2) {
+            assert_int_equal(rc, SQLITE_ROW);
+            const char *hex = (const char *)sqlite3_column_text(s, 0);
+            assert_int_equal(strlen(hex), 64);
+            if (round == 0) snprintf(first, sizeof first, "%s", hex);
+            else assert_string_not_equal(first, hex);   /* one item id differs: another digest */
+        } else {
+            assert_int_equal(rc, SQLITE_ERROR);           /* B then B: not increasing */
+            assert_non_null(strstr(sqlite3_errmsg(ctx->db), "increasing item_id"));
+        }
+        sqlite3_finalize(s);
+    }
+    pt_close(ctx);
+    test_tmpdir_remove(dir);
+}
+
+/* A database made before the audit log (schema 2) gets its existing rows as the starting point. */
+static void test_upgrading_records_what_was_already_stored(void **state)
+{
+    (void)state;
+    char *dir = test_tmpdir();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/test.db", dir);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    for (int m = 1; m <= 2; m++) assert_int_equal(sqlite3_exec(db, pt__migration_sql(m), NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+        "PRAGMA application_id = 1347699029; /* 0x50544155, store.c */ PRAGMA user_version = 2;"
+        "INSERT INTO institution (name, kind, reg_status, created_at, updated_at) "
+        "VALUES ('Panti Lama', 'LKSA', 'unregistered', 'x', 'x')", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    pt_ctx *ctx;
+    int rc = pt_open(&ctx, path, NULL, 0);
+    if (rc) fprintf(stderr, "%s\n", pt_error_last());
+    assert_int_equal(rc, 0);
+    collected c = {0};
+    assert_int_equal(pt_audit_foreach(ctx, NULL, 0, collect, &c), 0);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.line[0], "1 local insert institution 1 after");
+    pt_audit_report r;
+    assert_int_equal(pt_audit_verify(ctx, &r), 0);
+    assert_int_equal(r.n_problems, 0);
+    pt_audit_report_clear(&r);
+    pt_close(ctx);
+    test_tmpdir_remove(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_changes_are_recorded_with_the_actor_in_order),
+        cmocka_unit_test(test_the_log_cannot_be_changed_through_sql),
+        cmocka_unit_test(test_verify_names_an_edited_row_a_gap_and_a_silent_change),
+        cmocka_unit_test(test_the_answers_digest_ignores_nothing_and_refuses_disorder),
+        cmocka_unit_test(test_upgrading_records_what_was_already_stored),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
