@@ -21,4 +21,8 @@ run institution import checklists/samples/institutions.csv
 run visit import checklists/samples/visits/*
 run score --all
 run summary
-printf '\nThe database is %s; try: %s --db %s visit show 1\n' "$db" "$pantau" "$db"
+run export --format pdf --all -o build/demo/berita-acara.pdf
+run export --format xlsx --all -o build/demo/kunjungan.xlsx
+run audit verify
+printf '\nThe database is %s; reports are in build/demo/.\nTry: %s --db %s visit show 1\n' \
+  "$db" "$pantau" "$db"

@@ -6,6 +6,7 @@ visit of it with markup in its team, notes and answer notes, then runs
 `pantau export --format F --all -o FILE` and reads what was written: the HTML with
 html.parser, the workbook's XML parts with zipfile, the PDF with pdftotext and pdfinfo
 (poppler-utils)."""
+import collections
 import datetime
 import glob
 import html.parser
@@ -50,6 +51,9 @@ LSAN_ENV = {"LSAN_OPTIONS": "print_suppressions=0:suppressions=" +
                             clitest.data("lsan-fontconfig.supp")}
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+ANSWER_HEADS = ["ID kunjungan", "Tanggal", "Lembaga", "Butir", "Standar", "Indikator",
+                "Jawaban", "Tidak berlaku (N/A)", "Catatan"]
 
 
 def id_number(x):
@@ -99,9 +103,10 @@ class ExportReports(clitest.CliTestCase):
         self.assertEqual(len(self.visits), self.count("visit"))   # every visit is scored
         self.assertGreater(len(self.visits), len(VISITS))         # binjai-2026-02.csv holds two
 
-    def export(self, fmt, name):
+    def export(self, fmt, name, *opts):
         out = os.path.join(self.tmp, name)
-        r = self.ok("export", "--format", fmt, "--all", "-o", out, scripts=SCRIPTS, env=LSAN_ENV)
+        r = self.ok("export", "--format", fmt, "--all", *opts, "-o", out, scripts=SCRIPTS,
+                    env=LSAN_ENV)
         self.assertEqual(r.stdout, "exported %d visits to %s\n" % (len(self.visits), out))
         self.assertEqual([f for f in os.listdir(self.tmp) if f.startswith(".")], [],
                          "a temporary file was left next to the output")
@@ -183,13 +188,24 @@ class ExportReports(clitest.CliTestCase):
 
     # ---- xlsx ----
 
+    def sheets(self, zf):
+        """[(name, part)] of the workbook's sheets in the workbook's order, the part found
+        through the workbook's relationships ("xl/worksheets/sheet3.xml")."""
+        book = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        target = {rel.get("Id"): rel.get("Target") for rel in rels}
+        return [(sheet.get("name"), "xl/" + target[sheet.get(REL_ID)])
+                for sheet in book.iter("{%s}sheet" % NS["m"])]
+
     def read_sheet(self, zf, n):
-        """Rows of sheet n as {column letters: (value, type, style)} dicts, by row number."""
+        """Rows of sheet n (its number, or its part's name) as {column letters: (value, type,
+        style)} dicts, by row number."""
         shared = []
         if "xl/sharedStrings.xml" in zf.namelist():
             for si in ET.fromstring(zf.read("xl/sharedStrings.xml")).findall("m:si", NS):
                 shared.append("".join(t.text or "" for t in si.iter("{%s}t" % NS["m"])))
-        root = ET.fromstring(zf.read("xl/worksheets/sheet%d.xml" % n))
+        part = n if isinstance(n, str) else "xl/worksheets/sheet%d.xml" % n
+        root = ET.fromstring(zf.read(part))
         rows = {}
         for row in root.find("m:sheetData", NS).findall("m:row", NS):
             cells = {}
@@ -272,8 +288,7 @@ class ExportReports(clitest.CliTestCase):
         n_answers = self.count("answer")
         self.assertEqual(len(rows) - 1, n_answers)
         head = [rows[1][c][0] for c in "ABCDEFGHI"]
-        self.assertEqual(head, ["ID kunjungan", "Tanggal", "Lembaga", "Butir", "Standar",
-                                "Indikator", "Jawaban", "Tidak berlaku (N/A)", "Catatan"])
+        self.assertEqual(head, ANSWER_HEADS)
         stored = {(str(v), i): (val, na, note) for v, i, val, na, note in
                   self.sql("SELECT visit_id, item_id, value, na, note FROM answer")}
         seen = set()
@@ -298,6 +313,106 @@ class ExportReports(clitest.CliTestCase):
         pane = root.find("m:sheetViews/m:sheetView/m:pane", NS)
         self.assertEqual(pane.get("state"), "frozen")
         self.assertEqual(root.find("m:autoFilter", NS).get("ref"), "A1:I%d" % (n_answers + 1))
+
+    def sheet_rows(self, path):
+        """{sheet name: (root, rows)} of every sheet of an exported workbook, and the sheet
+        names in the workbook's order."""
+        with zipfile.ZipFile(path) as zf:
+            sheets = self.sheets(zf)
+            return {name: self.read_sheet(zf, part) for name, part in sheets}, \
+                [name for name, _ in sheets]
+
+    def assertSheetSettings(self, name, root, rows, last_col):
+        """Frozen header row and an autofilter over the header and every row of the sheet."""
+        pane = root.find("m:sheetViews/m:sheetView/m:pane", NS)
+        self.assertIsNotNone(pane, name)
+        self.assertEqual((pane.get("state"), pane.get("ySplit")), ("frozen", "1"), name)
+        self.assertEqual(root.find("m:autoFilter", NS).get("ref"),
+                         "A1:%s%d" % (last_col, len(rows)), name)
+        self.assertEqual(sorted(rows), list(range(1, len(rows) + 1)), name)   # no gaps
+
+    def test_xlsx_continues_a_full_answers_sheet_on_numbered_sheets_with_every_answer_once(self):
+        n_answers = self.count("answer")
+        per_sheet = n_answers // 3                   # answer rows per sheet: 3 or 4 sheets
+        rows_per_sheet = per_sheet + 1               # and the header row
+        self.assertGreater(rows_per_sheet, len(self.visits) + 1)   # the summary fits on one
+        n_sheets = -(-n_answers // per_sheet)
+        self.assertIn(n_sheets, (3, 4))
+        whole = self.export("xlsx", "utuh.xlsx")
+        split = self.export("xlsx", "terbagi.xlsx", "--opt", "rows_per_sheet=%d" % rows_per_sheet)
+
+        sheets, names = self.sheet_rows(split)
+        answer_names = ["Jawaban"] + ["Jawaban (%d)" % k for k in range(2, n_sheets + 1)]
+        self.assertEqual(names, ["Ringkasan"] + answer_names)
+        keys = []
+        for k, name in enumerate(answer_names):
+            root, rows = sheets[name]
+            self.assertEqual([rows[1][c][0] for c in "ABCDEFGHI"], ANSWER_HEADS, name)
+            if k < n_sheets - 1:                     # every sheet but the last is full
+                self.assertEqual(len(rows), rows_per_sheet, name)
+            self.assertSheetSettings(name, root, rows, "I")
+            keys += [(rows[r]["A"][0], rows[r]["D"][0]) for r in range(2, len(rows) + 1)]
+        self.assertEqual(len(keys), n_answers)
+        counts = collections.Counter(keys)
+        self.assertEqual(set(counts.values()), {1})  # every answer exactly once ...
+        stored = {(str(v), i) for v, i in self.sql("SELECT visit_id, item_id FROM answer")}
+        self.assertEqual(set(keys), stored)          # ... and nothing else
+        # in the order of the export without a limit, cut into sheets
+        one, one_names = self.sheet_rows(whole)
+        self.assertEqual(one_names, ["Ringkasan", "Jawaban"])
+        _, rows = one["Jawaban"]
+        self.assertEqual(keys, [(rows[r]["A"][0], rows[r]["D"][0])
+                                for r in range(2, len(rows) + 1)])
+        # the summary is as without the limit
+        self.assertEqual(sheets["Ringkasan"][1], one["Ringkasan"][1])
+
+    def test_xlsx_continues_a_full_summary_sheet_with_the_same_section_columns(self):
+        n_visits, n_answers = len(self.visits), self.count("answer")
+        rows_per_sheet = 3                           # two visits per summary sheet
+        self.assertLessEqual(n_answers, 2000)        # a sheet (and a temporary file) per 2
+        out = self.export("xlsx", "rekap.xlsx", "--opt", "rows_per_sheet=%d" % rows_per_sheet)
+        sheets, names = self.sheet_rows(out)
+        n_summary = -(-n_visits // 2)
+        summary_names = ["Ringkasan"] + ["Ringkasan (%d)" % k for k in range(2, n_summary + 1)]
+        answer_names = ["Jawaban"] + ["Jawaban (%d)" % k
+                                      for k in range(2, -(-n_answers // 2) + 1)]
+        # the sheets come in the order they were started: the first two, then as they fill
+        self.assertEqual(names[:2], ["Ringkasan", "Jawaban"])
+        self.assertEqual(sorted(names), sorted(summary_names + answer_names))
+        self.assertEqual([n for n in names if n.startswith("Ringkasan")], summary_names)
+        self.assertEqual([n for n in names if n.startswith("Jawaban")], answer_names)
+        head = sheets["Ringkasan"][1][1]
+        self.assertEqual(head["N"][0], "S1 Program Pelayanan")
+        last_col = max(head, key=lambda c: (len(c), c))
+        self.assertEqual(head[last_col][0], "Standar lain")
+        ids = []
+        for name in summary_names:
+            root, rows = sheets[name]
+            self.assertEqual(rows[1], head, name)    # the same header, section columns too
+            self.assertSheetSettings(name, root, rows, last_col)
+            ids += [rows[r]["A"][0] for r in range(2, len(rows) + 1)]
+        self.assertEqual(ids, [str(v[0]) for v in self.visits])   # each visit once, in order
+        keys = collections.Counter()
+        for name in answer_names:
+            root, rows = sheets[name]
+            self.assertEqual([rows[1][c][0] for c in "ABCDEFGHI"], ANSWER_HEADS, name)
+            self.assertSheetSettings(name, root, rows, "I")
+            keys.update((rows[r]["A"][0], rows[r]["D"][0]) for r in range(2, len(rows) + 1))
+        self.assertEqual(sum(keys.values()), n_answers)
+        self.assertEqual(set(keys.values()), {1})
+
+    def test_xlsx_refuses_a_rows_per_sheet_that_is_not_a_number_from_2_to_1048576(self):
+        out = self.write("rekap.xlsx", "lama")
+        for value in ("1", "0", "-5", "abc", "12x", "", "1048577", "99999999999999999999999"):
+            line = self.fails("export", "--format", "xlsx", "--all", "--opt",
+                              "rows_per_sheet=" + value, "-o", out, scripts=SCRIPTS)
+            self.assertIn("format xlsx: option rows_per_sheet must be a whole number from 2 to "
+                          "1048576, not '%s'" % value, line)
+            self.assertEqual(clitest.read_text(out), "lama")
+        self.assertEqual([f for f in os.listdir(self.tmp) if f.startswith(".")], [])
+        line = self.fails("export", "--format", "xlsx", "--all", "--opt", "baris=5", "-o", out,
+                          scripts=SCRIPTS)
+        self.assertIn("format xlsx has no option 'baris'", line)
 
     # ---- pdf ----
 
