@@ -461,3 +461,21 @@ int rt_output_finish(rt_output *out, const pt_host *host, int ok)
     out->fd = -1;
     return rc;
 }
+
+int rt_output_close(rt_output *out, const pt_host *host, FILE *f, int ok)
+{
+    int rc = 0;
+    if (f) {
+        int write_failed = ferror(f) != 0;
+        if (fclose(f) != 0)
+            write_failed = 1;
+        if (ok && write_failed) {
+            host->set_error(host->host_data, "%s: write failed", out->final_path);
+            ok = 0;
+            rc = -1;
+        }
+    }
+    if (rt_output_finish(out, host, ok) != 0)
+        rc = -1;
+    return rc;
+}

@@ -119,5 +119,11 @@ FILE *rt_output_stream(rt_output *out, const pt_host *host);
  * it. Frees the paths; closes the descriptor if still held. 0, or -1 with the host's error set
  * (only when ok). */
 int rt_output_finish(rt_output *out, const pt_host *host, int ok);
+/* Closes f, the stream rt_output_stream gave (NULL: none was made), then rt_output_finish.
+ * When ok, a write error on f (ferror, or fclose failing) sets the host's error
+ * "PATH: write failed" and the file is abandoned instead of renamed: buffered writes report
+ * their failure late, and a report missing its end must not replace an older one. 0, or -1
+ * with the host's error set (only when ok). */
+int rt_output_close(rt_output *out, const pt_host *host, FILE *f, int ok);
 
 #endif

@@ -16,22 +16,20 @@
  * The file is written next to its destination under a temporary name and renamed into place
  * when the export succeeds, so a failed export leaves no file and never a half-written one
  * over an earlier export. It is created readable by its owner only: it holds findings about
- * children's homes.
+ * children's homes (common/output_file.h).
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "output_file.h"
 #include "pantau/plugin.h"
 
 typedef struct csv_state {
     const pt_host *host;
-    FILE *f;
-    char *tmp_path;              /* where we write until end(ok) */
-    char *final_path;
+    of_file out;                 /* the temporary file, renamed into place at end(ok) */
     int long_form;
     char sep;
     int header_done;
@@ -114,11 +112,9 @@ static int end_row(csv_state *s)
     }
     size_t n = s->len;
     s->len = 0;
-    if (fwrite(s->line, 1, n, s->f) != n) {
-        s->host->set_error(s->host->host_data, "cannot write %s: %s", s->final_path,
-                           strerror(errno));
-        return -1;
-    }
+    errno = 0;
+    if (fwrite(s->line, 1, n, s->out.f) != n)
+        return of_write_failed(&s->out, s->host);
     return 0;
 }
 
@@ -151,8 +147,6 @@ static void state_free(csv_state *s)
     for (size_t i = 0; i < s->n_sections; i++) free(s->section_ids[i]);
     free(s->section_ids);
     free(s->line);
-    free(s->tmp_path);
-    free(s->final_path);
     free(s);
 }
 
@@ -171,30 +165,14 @@ static int csv_begin(void **state, const pt_host *host, const pt_export_options 
         state_free(s);
         return -1;
     }
-    const char *path = options->output_path;
-    s->final_path = strdup(path);
-    s->tmp_path = malloc(strlen(path) + 16);
-    if (!s->final_path || !s->tmp_path) {
-        host->set_error(host->host_data, "out of memory");
+    if (of_open(&s->out, host, options->output_path) != 0) {
         state_free(s);
         return -1;
     }
-    /* same folder as the destination, so the final rename cannot cross file systems */
-    sprintf(s->tmp_path, "%s.tmp-XXXXXX", path);
-    int fd = mkstemp(s->tmp_path);
-    if (fd < 0 || !(s->f = fdopen(fd, "wb"))) {
-        host->set_error(host->host_data, "cannot create %s: %s", path, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(s->tmp_path);
-        }
-        state_free(s);
-        return -1;
-    }
-    if (bom && fwrite("\xEF\xBB\xBF", 1, 3, s->f) != 3) {
-        host->set_error(host->host_data, "cannot write %s: %s", path, strerror(errno));
-        fclose(s->f);
-        unlink(s->tmp_path);
+    errno = 0;
+    if (bom && fwrite("\xEF\xBB\xBF", 1, 3, s->out.f) != 3) {
+        of_write_failed(&s->out, host);
+        of_finish(&s->out, host, 0);
         state_free(s);
         return -1;
     }
@@ -331,28 +309,9 @@ static int csv_record(void *state, const pt_export_record *record)
 static int csv_end(void *state, int ok)
 {
     csv_state *s = state;
-    if (ok && !s->header_done && write_header(s, NULL) != 0) ok = 0;
     int rc = 0;
-    if (ok) {
-        /* fflush and fsync before the rename: a crash must not leave an empty file under the
-         * final name */
-        if (fflush(s->f) != 0 || fsync(fileno(s->f)) != 0) {
-            s->host->set_error(s->host->host_data, "cannot write %s: %s", s->final_path,
-                               strerror(errno));
-            rc = -1;
-        }
-    }
-    if (fclose(s->f) != 0 && ok && rc == 0) {
-        s->host->set_error(s->host->host_data, "cannot write %s: %s", s->final_path,
-                           strerror(errno));
-        rc = -1;
-    }
-    if (ok && rc == 0 && rename(s->tmp_path, s->final_path) != 0) {
-        s->host->set_error(s->host->host_data, "cannot create %s: %s", s->final_path,
-                           strerror(errno));
-        rc = -1;
-    }
-    if (!ok || rc != 0) unlink(s->tmp_path);
+    if (ok && !s->header_done && write_header(s, NULL) != 0) ok = 0, rc = -1;
+    if (of_finish(&s->out, s->host, ok) != 0) rc = -1;
     state_free(s);
     return rc;
 }

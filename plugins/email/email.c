@@ -25,19 +25,13 @@
 
 #include <curl/curl.h>
 
+#include "notify_setting.h"
 #include "pantau/plugin.h"
 
 #define CONNECT_TIMEOUT 10L
 #define TOTAL_TIMEOUT 25L
 /* RFC 5322 allows 998 octets per line; stay well below when a body line must be cut */
 #define BODY_LINE_MAX 900
-
-static const char *setting(const pt_notify_target *t, const char *key)
-{
-    for (size_t i = 0; i < t->n_settings; i++)
-        if (strcmp(t->keys[i], key) == 0) return t->values[i];
-    return NULL;
-}
 
 /* ---- a growable buffer ---- */
 
@@ -225,12 +219,12 @@ typedef struct settings {
 
 static int check_settings(const pt_host *host, const pt_notify_target *t, settings *s)
 {
-    s->smtp = setting(t, "smtp");
-    s->from = setting(t, "from");
-    s->to = setting(t, "to");
-    s->username = setting(t, "username");
-    s->password = setting(t, "password");
-    s->tls = setting(t, "tls");
+    s->smtp = pn_setting(t, "smtp");
+    s->from = pn_setting(t, "from");
+    s->to = pn_setting(t, "to");
+    s->username = pn_setting(t, "username");
+    s->password = pn_setting(t, "password");
+    s->tls = pn_setting(t, "tls");
     const char *missing = !s->smtp || !*s->smtp ? "smtp = smtp://HOST:PORT"
                         : !s->from || !*s->from ? "from = ADDRESS"
                         : !s->to || !*s->to     ? "to = ADDRESS, ..."

@@ -374,23 +374,13 @@ static int html_record(void *state, const pt_export_record *r)
 static int html_end(void *state, int ok)
 {
     html_state *s = state;
-    int rc = 0;
     if (ok) {
         if (s->n_visits == 0)
             P(s, "<p>Tidak ada kunjungan yang dipilih.</p>\n");
         P(s, "<footer class=\"muted\"><p>Jumlah kunjungan dalam laporan ini: %ld.</p></footer>\n"
              "</body>\n</html>\n", s->n_visits);
     }
-    int write_failed = ferror(s->f) != 0;
-    if (fclose(s->f) != 0)
-        write_failed = 1;
-    if (ok && write_failed) {
-        s->host->set_error(s->host->host_data, "%s: write failed", s->out.final_path);
-        ok = 0;
-        rc = -1;
-    }
-    if (rt_output_finish(&s->out, s->host, ok) != 0)
-        rc = -1;
+    int rc = rt_output_close(&s->out, s->host, s->f, ok);
     free(s);
     return rc;
 }

@@ -12,16 +12,16 @@
  *
  * The file is written under a temporary name next to its destination and renamed into place
  * when the export succeeds; a failed export leaves no file. It is created readable by its
- * owner only.
+ * owner only (common/output_file.h).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
+#include "output_file.h"
 #include "pantau/plugin.h"
 
 /* Reals with 12 significant digits: 78.5 stays 78.5, not 78.500000000000014. */
@@ -29,8 +29,7 @@
 
 typedef struct json_state {
     const pt_host *host;
-    FILE *f;
-    char *tmp_path, *final_path;
+    of_file out;                 /* the temporary file, renamed into place at end(ok) */
     size_t n_written;
 } json_state;
 
@@ -189,20 +188,6 @@ static json_t *visit_json(const pt_host *host, const pt_export_record *r, int *b
 
 /* ---- the export ops ---- */
 
-static void state_free(json_state *s)
-{
-    free(s->tmp_path);
-    free(s->final_path);
-    free(s);
-}
-
-static int write_failed(json_state *s)
-{
-    s->host->set_error(s->host->host_data, "cannot write %s: %s", s->final_path,
-                       errno ? strerror(errno) : "write error");
-    return -1;
-}
-
 static int json_begin(void **state, const pt_host *host, const pt_export_options *options)
 {
     *state = NULL;
@@ -212,41 +197,27 @@ static int json_begin(void **state, const pt_host *host, const pt_export_options
         return -1;
     }
     json_state *s = calloc(1, sizeof *s);
-    const char *path = options->output_path;
-    if (s) {
-        s->host = host;
-        s->final_path = strdup(path);
-        s->tmp_path = malloc(strlen(path) + 16);
-    }
-    if (!s || !s->final_path || !s->tmp_path) {
+    if (!s) {
         host->set_error(host->host_data, "out of memory");
-        if (s) state_free(s);
         return -1;
     }
-    /* same folder as the destination, so the final rename cannot cross file systems */
-    sprintf(s->tmp_path, "%s.tmp-XXXXXX", path);
-    int fd = mkstemp(s->tmp_path);
-    if (fd < 0 || !(s->f = fdopen(fd, "wb"))) {
-        host->set_error(host->host_data, "cannot create %s: %s", path, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(s->tmp_path);
-        }
-        state_free(s);
+    s->host = host;
+    if (of_open(&s->out, host, options->output_path) != 0) {
+        free(s);
         return -1;
     }
     json_t *version = json_string(host->pantau_version ? host->pantau_version : "");
     char *version_text = version ? json_dumps(version, JSON_ENCODE_ANY) : NULL;
     json_decref(version);
+    errno = 0;
     int failed = !version_text ||
-                 fprintf(s->f, "{\"format\": \"pantau-export\", \"version\": 1, "
+                 fprintf(s->out.f, "{\"format\": \"pantau-export\", \"version\": 1, "
                                "\"pantau_version\": %s, \"visits\": [", version_text) < 0;
     free(version_text);
     if (failed) {
-        write_failed(s);
-        fclose(s->f);
-        unlink(s->tmp_path);
-        state_free(s);
+        of_write_failed(&s->out, host);
+        of_finish(&s->out, host, 0);
+        free(s);
         return -1;
     }
     *state = s;
@@ -266,10 +237,10 @@ static int json_record(void *state, const pt_export_record *record)
         return -1;
     }
     errno = 0;
-    int rc = fputs(s->n_written ? ",\n" : "\n", s->f) < 0 ||
-             json_dumpf(visit, s->f, DUMP_FLAGS) != 0;
+    int rc = fputs(s->n_written ? ",\n" : "\n", s->out.f) < 0 ||
+             json_dumpf(visit, s->out.f, DUMP_FLAGS) != 0;
     json_decref(visit);
-    if (rc) return write_failed(s);
+    if (rc) return of_write_failed(&s->out, s->host);
     s->n_written++;
     return 0;
 }
@@ -278,21 +249,11 @@ static int json_end(void *state, int ok)
 {
     json_state *s = state;
     int rc = 0;
-    if (ok) {
-        errno = 0;
-        /* fsync before the rename: a crash must not leave an empty file under the final name */
-        if (fputs(s->n_written ? "\n]}\n" : "]}\n", s->f) < 0 || fflush(s->f) != 0 ||
-            fsync(fileno(s->f)) != 0)
-            rc = write_failed(s);
-    }
-    if (fclose(s->f) != 0 && ok && rc == 0) rc = write_failed(s);
-    if (ok && rc == 0 && rename(s->tmp_path, s->final_path) != 0) {
-        s->host->set_error(s->host->host_data, "cannot create %s: %s", s->final_path,
-                           strerror(errno));
-        rc = -1;
-    }
-    if (!ok || rc != 0) unlink(s->tmp_path);
-    state_free(s);
+    errno = 0;
+    if (ok && fputs(s->n_written ? "\n]}\n" : "]}\n", s->out.f) < 0)
+        ok = 0, rc = of_write_failed(&s->out, s->host);
+    if (of_finish(&s->out, s->host, ok) != 0) rc = -1;
+    free(s);
     return rc;
 }
 

@@ -18,14 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "notify_setting.h"
 #include "pantau/plugin.h"
-
-static const char *setting(const pt_notify_target *t, const char *key)
-{
-    for (size_t i = 0; i < t->n_settings; i++)
-        if (strcmp(t->keys[i], key) == 0) return t->values[i];
-    return NULL;
-}
 
 static int write_all(int fd, const char *buf, size_t n)
 {
@@ -43,7 +37,7 @@ static int write_all(int fd, const char *buf, size_t n)
 
 static int deliver(const pt_host *host, const pt_notify_target *target, const pt_event *event)
 {
-    const char *path = setting(target, "path");
+    const char *path = pn_setting(target, "path");
     if (!path || !*path) {
         host->set_error(host->host_data, "channel '%s': the outbox needs 'path = FILE'",
                         target->channel);

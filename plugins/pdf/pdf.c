@@ -633,9 +633,7 @@ static int pdf_begin(void **state, const pt_host *host, const pt_export_options 
     return 0;
 fail:
     release(s);
-    if (s->f)
-        fclose(s->f);
-    rt_output_finish(&s->out, host, 0);
+    rt_output_close(&s->out, host, s->f, 0);
     free(s);
     return -1;
 }
@@ -661,14 +659,7 @@ static int pdf_end(void *state, int ok)
         ok = 0, rc = -1;
     }
     release(s);
-    int write_failed = ferror(s->f) != 0;
-    if (fclose(s->f) != 0)
-        write_failed = 1;
-    if (ok && write_failed) {
-        s->host->set_error(s->host->host_data, "%s: write failed", s->out.final_path);
-        ok = 0, rc = -1;
-    }
-    if (rt_output_finish(&s->out, s->host, ok) != 0)
+    if (rt_output_close(&s->out, s->host, s->f, ok) != 0)
         rc = -1;
     free(s);
     return rc;

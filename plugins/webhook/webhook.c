@@ -23,17 +23,11 @@
 #include <curl/curl.h>
 #include <sodium.h>
 
+#include "notify_setting.h"
 #include "pantau/plugin.h"
 
 #define DEFAULT_TIMEOUT 10L
 #define MAX_TIMEOUT 30L
-
-static const char *setting(const pt_notify_target *t, const char *key)
-{
-    for (size_t i = 0; i < t->n_settings; i++)
-        if (strcmp(t->keys[i], key) == 0) return t->values[i];
-    return NULL;
-}
 
 /* "https://host:port" of url into buf, for messages. */
 static const char *url_origin(const char *url, char *buf, size_t size)
@@ -81,7 +75,7 @@ static int sign(const char *secret, const char *body, size_t len, char out[72])
 
 static long timeout_of(const pt_notify_target *t)
 {
-    const char *s = setting(t, "timeout");
+    const char *s = pn_setting(t, "timeout");
     if (!s) return DEFAULT_TIMEOUT;
     char *end;
     long v = strtol(s, &end, 10);
@@ -90,8 +84,8 @@ static long timeout_of(const pt_notify_target *t)
 
 static int deliver(const pt_host *host, const pt_notify_target *target, const pt_event *event)
 {
-    const char *url = setting(target, "url");
-    const char *secret = setting(target, "secret");
+    const char *url = pn_setting(target, "url");
+    const char *secret = pn_setting(target, "secret");
     if (!url || !*url) {
         host->set_error(host->host_data, "channel '%s': the webhook needs 'url = URL'",
                         target->channel);

@@ -260,6 +260,44 @@ static void test_output_in_a_missing_folder_names_the_path(void **state)
     assert_non_null(strstr(host_message, "-o FILE"));
 }
 
+static void test_output_closed_after_a_write_error_keeps_the_older_report(void **state)
+{
+    (void)state;
+    char *dir = test_tmpdir();
+    char *path = test_write_file(dir, "laporan.html", "lama");
+    rt_output out;
+    assert_int_equal(rt_output_open(&out, &test_host, path), 0);
+    char tmp_name[4096];
+    snprintf(tmp_name, sizeof tmp_name, "%s", out.tmp_path);
+    FILE *f = rt_output_stream(&out, &test_host);
+    assert_non_null(f);
+    fputs("baru", f);
+    assert_int_equal(fgetc(f), EOF);   /* reading a write-only stream sets its error flag */
+    assert_true(ferror(f));
+    host_message[0] = '\0';
+    assert_int_equal(rt_output_close(&out, &test_host, f, 1), -1);
+    char expected[4200];
+    snprintf(expected, sizeof expected, "%s: write failed", path);
+    assert_string_equal(host_message, expected);
+    FILE *check = fopen(path, "r");
+    char buf[16] = "";
+    assert_non_null(fgets(buf, sizeof buf, check));
+    fclose(check);
+    assert_string_equal(buf, "lama");
+    assert_int_equal(access(tmp_name, F_OK), -1);   /* the broken one is removed */
+
+    assert_int_equal(rt_output_open(&out, &test_host, path), 0);
+    f = rt_output_stream(&out, &test_host);
+    fputs("baru", f);
+    assert_int_equal(rt_output_close(&out, &test_host, f, 1), 0);
+    check = fopen(path, "r");
+    assert_non_null(fgets(buf, sizeof buf, check));
+    fclose(check);
+    assert_string_equal(buf, "baru");
+    free(path);
+    test_tmpdir_remove(dir);
+}
+
 static void test_unknown_options_are_refused_by_name(void **state)
 {
     (void)state;
@@ -285,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_html_escape_cut_keeps_whole_characters_and_marks_the_cut),
         cmocka_unit_test(test_output_appears_only_when_finished_ok),
         cmocka_unit_test(test_output_in_a_missing_folder_names_the_path),
+        cmocka_unit_test(test_output_closed_after_a_write_error_keeps_the_older_report),
         cmocka_unit_test(test_unknown_options_are_refused_by_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
