@@ -5,7 +5,9 @@
  * every visit as a deep read-only proxy: no visit can leave anything in it for the next, and
  * building it 20,000 times when re-scoring everything would cost more than the scoring.
  * The script's result is read with raw accesses only (no metamethod of the script runs while
- * pantau reads it) and checked against checklists/README.md before it becomes a pt_score. */
+ * pantau reads it) and checked against checklists/README.md before it becomes a pt_score.
+ * The core also works out which gates the answers failed and refuses a result that ignores
+ * one (check_gates): a critical item is escalated whatever the script says. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -30,6 +32,8 @@ struct pt_scorer {
      * answer's stored position finds its item and key without hashing the id */
     const pt_item **items;
     int ids_ref;
+    size_t *section_base;           /* index in items of each section's first item */
+    unsigned char *gate_failed;     /* per item, this visit: 1 when its gate failed */
 };
 
 static const char *const severities[] = {"kritis", "tinggi", "sedang", "rendah", NULL};
@@ -237,15 +241,20 @@ int pt_scorer_new(pt_scorer **out, const pt_checklist *checklist, const char *sc
     s->checklist_ref = s->ids_ref = LUA_NOREF;
     s->name = strdup(script);
     s->items = calloc(checklist->n_items ? checklist->n_items : 1, sizeof *s->items);
-    if (!s->name || !s->items) {
+    s->gate_failed = calloc(checklist->n_items ? checklist->n_items : 1, 1);
+    s->section_base = calloc(checklist->n_sections ? checklist->n_sections : 1,
+                             sizeof *s->section_base);
+    if (!s->name || !s->items || !s->gate_failed || !s->section_base) {
         pt_scorer_free(s);
         return pt__error(PT_ENOMEM, "%s: out of memory", script);
     }
 
     size_t n = 0;
-    for (size_t i = 0; i < checklist->n_sections; i++)
+    for (size_t i = 0; i < checklist->n_sections; i++) {
+        s->section_base[i] = n;
         for (size_t j = 0; j < checklist->sections[i].n_items && n < checklist->n_items; j++)
             s->items[n++] = &checklist->sections[i].items[j];
+    }
 
     char path[4096];
     int w = snprintf(path, sizeof path, "%s/%s", scripts_dir, script);
@@ -280,6 +289,8 @@ void pt_scorer_free(pt_scorer *scorer)
     free(scorer->name);
     free(scorer->source);
     free(scorer->items);
+    free(scorer->section_base);
+    free(scorer->gate_failed);
     free(scorer);
 }
 
@@ -346,28 +357,61 @@ static void push_institution(lua_State *L, const pt_institution *in)
     set_string(L, t, "reg_expires", in->reg_expires);
 }
 
-/* Adds one answer to the table at index answers; ids is the index of the id strings. */
-static int push_answer(lua_State *L, int answers, int ids, const pt_scorer *s,
+/* The checklist's rule for a failed gate (checklists/README.md, "Items"), on an answered
+ * value: a yesno answer other than expect, a scale level below pass-level, a choice with
+ * score 0 (an unknown choice gives no credit either). It reads the value exactly as v.answers
+ * shows it to the script (yesno true only for "ya"), so core and script judge the same answer.
+ * N/A and unanswered never reach here: they are not failures. */
+static int gate_fails(const pt_item *item, const char *value, double number)
+{
+    switch (item->type) {
+    case PT_ITEM_YESNO: {
+        int yes = strcmp(value, "ya") == 0;
+        int expect_yes = !item->expect || strcmp(item->expect, "ya") == 0;
+        return yes != expect_yes;
+    }
+    case PT_ITEM_SCALE:
+        return item->pass_level > 0 && number < item->pass_level;
+    case PT_ITEM_CHOICE:
+        for (size_t i = 0; i < item->n_choices; i++)
+            if (strcmp(item->choices[i].value, value) == 0) return item->choices[i].score == 0;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Adds one answer to the table at index answers; ids is the index of the id strings. Also
+ * records in s->gate_failed whether the answer fails the item's gate (a repeated item: the
+ * last answer wins, as in the Lua table). */
+static int push_answer(lua_State *L, int answers, int ids, pt_scorer *s,
                        const pt_visit *visit, const pt_answer *a, int position)
 {
     const pt_item *item = NULL;
+    size_t slot;             /* the item's place in s->items */
     if (a->item_id && position >= 0 && (size_t)position < s->checklist->n_items &&
         strcmp(s->items[position]->id, a->item_id) == 0) {
         item = s->items[position];
+        slot = (size_t)position;
         lua_rawgeti(L, ids, position + 1);
     } else {
-        item = a->item_id ? pt_checklist_item(s->checklist, a->item_id, NULL) : NULL;
-        if (!item)
+        const pt_section *section = NULL;
+        item = a->item_id ? pt_checklist_item(s->checklist, a->item_id, &section) : NULL;
+        if (!item || !section)
             return pt__error(PT_EINVALID, "visit %lld: answer for unknown item %s of %s@%s",
                              (long long)visit->id, a->item_id ? a->item_id : "(none)",
                              s->checklist->id, s->checklist->version);
+        slot = s->section_base[section - s->checklist->sections] +
+                (size_t)(item - section->items);
         lua_pushstring(L, item->id);
     }
+    s->gate_failed[slot] = 0;
     lua_createtable(L, 0, 3);
     if (a->na || !a->value) {
         lua_pushboolean(L, a->na);
         lua_setfield(L, -2, "na");
     } else {
+        double number = 0;
         switch (item->type) {
         case PT_ITEM_YESNO:
             lua_pushboolean(L, strcmp(a->value, "ya") == 0);
@@ -381,12 +425,14 @@ static int push_answer(lua_State *L, int answers, int ids, const pt_scorer *s,
                 return pt__error(PT_EINVALID, "visit %lld: item %s: '%s' is not a number",
                                  (long long)visit->id, item->id, a->value);
             push_number(L, x);
+            number = x;
             break;
         }
         default:
             lua_pushstring(L, a->value);
             break;
         }
+        if (item->gate) s->gate_failed[slot] = (unsigned char)gate_fails(item, a->value, number);
         lua_setfield(L, -2, "value");
         lua_pushboolean(L, 0);
         lua_setfield(L, -2, "na");
@@ -624,6 +670,55 @@ static int read_result(reader *r, int res, pt_score *score)
     return read_flags(r, res, score);
 }
 
+/* A grade's place in the checklist's bands, highest band first (pt_checklist keeps them
+ * sorted by min, highest first); "" and a cap of "none" come after every band. */
+static size_t grade_rank(const pt_checklist *cl, const char *grade)
+{
+    for (size_t i = 0; i < cl->n_bands; i++)
+        if (strcmp(cl->bands[i].grade, grade) == 0) return i;
+    return cl->n_bands;
+}
+
+/* DESIGN.md: a critical item is a failure that must be escalated whatever the total. The
+ * script computes caps and flags; the core only checks them, from the answers it handed over
+ * (s->gate_failed) and the checklist. A result whose grade is better than the lowest cap of a
+ * failed gate, or that has no flag naming a failed gate's item, is REFUSED, not fixed up: a
+ * silent correction would store a grade and flags no script produced, and hide the script's
+ * bug; refusing keeps the script the one place that computes and the core the one that
+ * checks, and the error names the script and the item to fix. */
+static int check_gates(const pt_scorer *s, const pt_score *score)
+{
+    const pt_checklist *cl = s->checklist;
+    const pt_item *lowest = NULL;
+    size_t lowest_rank = 0;
+    for (size_t i = 0; i < cl->n_items; i++) {
+        const pt_item *item = s->items[i];
+        if (!item->gate || !s->gate_failed[i]) continue;
+        size_t cap = strcmp(item->gate->cap, "none") == 0 ? cl->n_bands
+                                                           : grade_rank(cl, item->gate->cap);
+        if (!lowest || cap > lowest_rank) {
+            lowest = item;
+            lowest_rank = cap;
+        }
+    }
+    if (!lowest) return 0;
+    if (grade_rank(cl, score->grade) < lowest_rank)
+        return pt__error(PT_ESCRIPT, "%s: result grade '%s' ignores failed gate %s (cap %s)",
+                         s->name, score->grade, lowest->id, lowest->gate->cap);
+    for (size_t i = 0; i < cl->n_items; i++) {
+        const pt_item *item = s->items[i];
+        if (!item->gate || !s->gate_failed[i]) continue;
+        size_t k = 0;
+        while (k < score->n_flags && strcmp(score->flags[k].item_id, item->id) != 0) k++;
+        if (k == score->n_flags)
+            return pt__error(PT_ESCRIPT, "%s: result has no flag for failed gate %s (a flag "
+                             "with item = '%s', severity %s, agency %s)", s->name, item->id,
+                             item->id, item->gate->severity,
+                             item->gate->agency ? item->gate->agency : "");
+    }
+    return 0;
+}
+
 static int score_fn(lua_State *L, void *payload)
 {
     score_job *job = payload;
@@ -645,6 +740,7 @@ static int score_fn(lua_State *L, void *payload)
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->checklist_ref);
     lua_setfield(L, 3, "checklist");
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->ids_ref);  /* 4: item ids */
+    memset(s->gate_failed, 0, s->checklist->n_items);  /* unanswered: not a failure */
     lua_createtable(L, 0, (int)s->checklist->n_items);
     int answers = lua_gettop(L);
     pt_answer a;
@@ -665,7 +761,7 @@ static int score_fn(lua_State *L, void *payload)
     if (read_result(&r, 2, &job->box->score))
         return pt__error(PT_ESCRIPT, "%s: score(v) returned a malformed result: %s", s->name,
                          r.problem);
-    return 0;
+    return check_gates(s, &job->box->score);
 }
 
 int pt__scorer_score_stream(pt_scorer *scorer, const pt_visit *visit,

@@ -1,5 +1,6 @@
-/* The scorer: what a script sees in v, how its result is checked and converted, per-visit
- * isolation, require, and what happens when a script is missing, broken or returns nonsense. */
+/* The scorer: what a script sees in v, how its result is checked and converted (failed gates
+ * included), per-visit isolation, require, and what happens when a script is missing, broken
+ * or returns nonsense. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -723,6 +724,329 @@ static void test_a_runtime_error_names_the_script_and_line_and_the_scorer_recove
     fixture_free(f);
 }
 
+/* ---- failed gates: the core checks the script's cap and flags ---- */
+
+/* G1 yesno (cap C), G2 scale with pass-level 3 (cap none), G3 choice (cap B, "tidak" scores 0),
+ * X1 a yesno without a gate. Bands A >= 80, B >= 60, C >= 40. */
+static const char *const GATES_XML =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<checklist xmlns=\"urn:pantau:checklist:1\" id=\"gerbang\" version=\"1\" script=\"uji.lua\">\n"
+    "  <title>Daftar gerbang</title>\n"
+    "  <grading max=\"100\" fail-label=\"Tidak Lulus\">\n"
+    "    <band grade=\"A\" min=\"80\" label=\"Sangat Baik\"/>\n"
+    "    <band grade=\"B\" min=\"60\" label=\"Baik\"/>\n"
+    "    <band grade=\"C\" min=\"40\" label=\"Cukup\"/>\n"
+    "  </grading>\n"
+    "  <section id=\"S1\" weight=\"100\">\n"
+    "    <title>Satu</title>\n"
+    "    <item id=\"G1\" type=\"yesno\" weight=\"1\" na=\"allowed\"><text>Izin ada</text>\n"
+    "      <gate cap=\"C\" severity=\"tinggi\" agency=\"Dinas Sosial\">Tanpa izin</gate></item>\n"
+    "    <item id=\"G2\" type=\"scale\" weight=\"1\" pass-level=\"3\" na=\"allowed\"><text>Aman</text>\n"
+    "      <levels><level value=\"1\">a</level><level value=\"2\">b</level>\n"
+    "        <level value=\"3\">c</level><level value=\"4\">d</level></levels>\n"
+    "      <gate cap=\"none\" severity=\"kritis\" agency=\"DP3A\">Tidak aman</gate></item>\n"
+    "    <item id=\"G3\" type=\"choice\" weight=\"1\" na=\"allowed\"><text>Akta</text>\n"
+    "      <choices><choice value=\"lengkap\" score=\"1\">Lengkap</choice>\n"
+    "        <choice value=\"sebagian\" score=\"0.5\">Sebagian</choice>\n"
+    "        <choice value=\"tidak\" score=\"0\">Tidak ada</choice></choices>\n"
+    "      <gate cap=\"B\" severity=\"sedang\" agency=\"Dinas Sosial\">Akta tidak ada</gate></item>\n"
+    "    <item id=\"X1\" type=\"yesno\" weight=\"1\"><text>Papan nama</text></item>\n"
+    "  </section>\n"
+    "</checklist>\n";
+
+/* A careless script: total 95 and whatever grade and flags v.visit.notes says
+ * ("grade=A;flags=G1,G3"), whatever the answers. */
+static const char *const TOLD_SCRIPT =
+    "function score(v)\n"
+    "  local notes = v.visit.notes or ''\n"
+    "  local flags = {}\n"
+    "  for id in (notes:match('flags=([%w,]*)') or ''):gmatch('[^,]+') do\n"
+    "    flags[#flags + 1] = { code = 'GATE', severity = 'kritis', item = id }\n"
+    "  end\n"
+    "  if notes:find('blank_item', 1, true) then\n"
+    "    flags[#flags + 1] = { code = 'GATE', severity = 'kritis', item = '' }\n"
+    "  end\n"
+    "  return { sections = {{ id = 'S1', score = 95, max = 100 }}, total = 95, max = 100,\n"
+    "           grade = notes:match('grade=(%w*)') or '', flags = flags }\n"
+    "end\n";
+
+/* A script that does it right: the README's rule for a failed gate, the lowest cap, a flag per
+ * failed gate. */
+static const char *const RIGHT_SCRIPT =
+    "local function rank(bands, grade)\n"
+    "  for i, b in ipairs(bands) do if b.grade == grade then return i end end\n"
+    "  return #bands + 1\n"
+    "end\n"
+    "function score(v)\n"
+    "  local c, grade, flags = v.checklist, v.checklist.bands[1].grade, {}\n"
+    "  for _, s in ipairs(c.sections) do\n"
+    "    for _, it in ipairs(s.items) do\n"
+    "      local a = v.answers[it.id]\n"
+    "      if it.gate and a and not a.na then\n"
+    "        local failed\n"
+    "        if it.type == 'yesno' then failed = a.value ~= (it.expect == 'ya')\n"
+    "        elseif it.type == 'scale' then failed = a.value < it.pass_level\n"
+    "        else failed = (it.choices[a.value] or 0) == 0 end\n"
+    "        if failed then\n"
+    "          flags[#flags + 1] = { code = 'GATE', severity = it.gate.severity,\n"
+    "                                agency = it.gate.agency, item = it.id,\n"
+    "                                message = it.gate.message }\n"
+    "          if rank(c.bands, it.gate.cap) > rank(c.bands, grade) then grade = it.gate.cap end\n"
+    "        end\n"
+    "      end\n"
+    "    end\n"
+    "  end\n"
+    "  if grade == 'none' then grade = '' end\n"
+    "  return { sections = {{ id = 'S1', score = 95, max = 100 }}, total = 95, max = 100,\n"
+    "           grade = grade, flags = flags }\n"
+    "end\n";
+
+static fixture *gates_fixture_new(const char *script)
+{
+    fixture *f = calloc(1, sizeof *f);
+    f->dir = test_tmpdir();
+    f->checklist = parse_checklist(GATES_XML);
+    write_script(f->dir, "uji.lua", script);
+    if (pt_scorer_new(&f->scorer, f->checklist, f->dir, NULL) != 0)
+        fail_msg("scorer: %s", pt_error_last());
+    return f;
+}
+
+/* Scores answers (an array ending with a NULL item_id) with notes for the script. */
+static int score_answers(fixture *f, const pt_answer *answers, const char *notes, pt_score **out)
+{
+    pt_visit v = make_visit(notes);
+    v.checklist_id = "gerbang";
+    v.answers = answers;
+    v.n_answers = 0;
+    while (answers[v.n_answers].item_id) v.n_answers++;
+    *out = NULL;
+    return pt_scorer_score(f->scorer, &v, NULL, out);
+}
+
+/* Asserts the result is refused with exactly this message and that nothing is returned. */
+static void assert_refused(fixture *f, const pt_answer *answers, const char *notes,
+                           const char *message)
+{
+    pt_score *s = NULL;
+    int rc = score_answers(f, answers, notes, &s);
+    if (rc != PT_ESCRIPT) fail_msg("%s: expected PT_ESCRIPT, got %d", notes, rc);
+    assert_null(s);
+    assert_string_equal(pt_error_last(), message);
+}
+
+static void assert_accepted(fixture *f, const pt_answer *answers, const char *notes,
+                            const char *grade, const char *label)
+{
+    pt_score *s = NULL;
+    if (score_answers(f, answers, notes, &s) != 0) fail_msg("%s: %s", notes, pt_error_last());
+    assert_string_equal(s->grade, grade);
+    assert_string_equal(s->grade_label, label);
+    pt_score_free(s);
+}
+
+static void test_a_grade_above_the_cap_of_a_failed_yesno_gate_is_refused(void **state)
+{
+    (void)state;
+    fixture *f = gates_fixture_new(TOLD_SCRIPT);
+    static const pt_answer answers[] = {{"G1", "tidak", 0, NULL, 0}, {"X1", "ya", 0, NULL, 0},
+                                        {NULL, NULL, 0, NULL, 0}};
+    assert_refused(f, answers, "grade=A;flags=G1",
+                   "uji.lua: result grade 'A' ignores failed gate G1 (cap C)");
+    assert_refused(f, answers, "grade=B;flags=G1",
+                   "uji.lua: result grade 'B' ignores failed gate G1 (cap C)");
+    assert_accepted(f, answers, "grade=C;flags=G1", "C", "Cukup");
+    assert_accepted(f, answers, "grade=;flags=G1", "", "Tidak Lulus");
+    fixture_free(f);
+}
+
+static void test_a_scale_gate_below_its_pass_level_with_cap_none_allows_no_grade(void **state)
+{
+    (void)state;
+    fixture *f = gates_fixture_new(TOLD_SCRIPT);
+    static const pt_answer failed[] = {{"G2", "2", 0, NULL, 0}, {NULL, NULL, 0, NULL, 0}};
+    assert_refused(f, failed, "grade=C;flags=G2",
+                   "uji.lua: result grade 'C' ignores failed gate G2 (cap none)");
+    assert_accepted(f, failed, "grade=;flags=G2", "", "Tidak Lulus");
+    /* the pass level itself passes: no cap, no flag needed */
+    static const pt_answer passed[] = {{"G2", "3", 0, NULL, 0}, {NULL, NULL, 0, NULL, 0}};
+    assert_accepted(f, passed, "grade=A", "A", "Sangat Baik");
+    fixture_free(f);
+}
+
+static void test_a_choice_gate_fails_only_on_a_choice_with_score_0(void **state)
+{
+    (void)state;
+    fixture *f = gates_fixture_new(TOLD_SCRIPT);
+    static const pt_answer failed[] = {{"G3", "tidak", 0, NULL, 0}, {NULL, NULL, 0, NULL, 0}};
+    assert_refused(f, failed, "grade=A;flags=G3",
+                   "uji.lua: result grade 'A' ignores failed gate G3 (cap B)");
+    assert_accepted(f, failed, "grade=B;flags=G3", "B", "Baik");
+    static const pt_answer partial[] = {{"G3", "sebagian", 0, NULL, 0}, {NULL, NULL, 0, NULL, 0}};
+    assert_accepted(f, partial, "grade=A", "A", "Sangat Baik");
+    fixture_free(f);
+}
+
+static void test_a_yesno_gate_that_expects_tidak_fails_on_ya(void **state)
+{
+    (void)state;
+    fixture *f = fixture_new(ECHO_SCRIPT);  /* S2.03 expects tidak, cap none; "good" says B */
+    pt_answer answers[] = {{"S2.03", "ya", 0, NULL, 0}};
+    pt_visit v = make_visit(NULL);
+    v.answers = answers;
+    v.n_answers = 1;
+    pt_score *s = NULL;
+    assert_int_equal(pt_scorer_score(f->scorer, &v, NULL, &s), PT_ESCRIPT);
+    assert_string_equal(pt_error_last(),
+                        "uji.lua: result grade 'B' ignores failed gate S2.03 (cap none)");
+    answers[0].value = "tidak";
+    assert_int_equal(pt_scorer_score(f->scorer, &v, NULL, &s), 0);
+    assert_string_equal(s->grade, "B");
+    pt_score_free(s);
+    fixture_free(f);
+}
+
+static void test_the_lowest_cap_among_failed_gates_is_the_one_enforced(void **state)
+{
+    (void)state;
+    fixture *f = gates_fixture_new(TOLD_SCRIPT);
+    static const pt_answer two[] = {{"G3", "tidak", 0, NULL, 0}, {"G1", "tidak", 0, NULL, 0},
+                                    {NULL, NULL, 0, NULL, 0}};
+    /* B satisfies G3's cap but not G1's */
+    assert_refused(f, two, "grade=B;flags=G1,G3",
+                   "uji.lua: result grade 'B' ignores failed gate G1 (cap C)");
+    assert_accepted(f, two, "grade=C;flags=G1,G3", "C", "Cukup");
+    static const pt_answer three[] = {{"G1", "tidak", 0, NULL, 0}, {"G2", "1", 0, NULL, 0},
+                                      {"G3", "tidak", 0, NULL, 0}, {NULL, NULL, 0, NULL, 0}};
+    assert_refused(f, three, "grade=C;flags=G1,G2,G3",
+                   "uji.lua: result grade 'C' ignores failed gate G2 (cap none)");
+    assert_accepted(f, three, "grade=;flags=G1,G2,G3", "", "Tidak Lulus");
+    fixture_free(f);
+}
+
+static void test_a_result_without_a_flag_naming_a_failed_gate_is_refused(void **state)
+{
+    (void)state;
+    fixture *f = gates_fixture_new(TOLD_SCRIPT);
+    static const pt_answer answers[] = {{"G1", "tidak", 0, NULL, 0}, {"G3", "tidak", 0, NULL, 0},
+                                        {NULL, NULL, 0, NULL, 0}};
+    static const char *const missing_g1 =
+        "uji.lua: result has no flag for failed gate G1 (a flag with item = 'G1', severity "
+        "tinggi, agency Dinas Sosial)";
+    assert_refused(f, answers, "grade=C", missing_g1);
+    assert_refused(f, answers, "grade=C;flags=G3", missing_g1);
+    /* a flag with no item does not stand for the gate */
+    assert_refused(f, answers, "grade=C;flags=G3;blank_item", missing_g1);
+    assert_refused(f, answers, "grade=C;flags=G1",
+                   "uji.lua: result has no flag for failed gate G3 (a flag with item = 'G3', "
+                   "severity sedang, agency Dinas Sosial)");
+    assert_accepted(f, answers, "grade=C;flags=G3,G1", "C", "Cukup");
+    fixture_free(f);
+}
+
+static void test_na_and_unanswered_gates_are_not_failures(void **state)
+{
+    (void)state;
+    fixture *f = gates_fixture_new(TOLD_SCRIPT);
+    static const pt_answer none[] = {{NULL, NULL, 0, NULL, 0}};
+    assert_accepted(f, none, "grade=A", "A", "Sangat Baik");
+    static const pt_answer na[] = {{"G1", NULL, 1, NULL, 0}, {"G2", NULL, 1, NULL, 0},
+                                   {"G3", NULL, 1, "tidak berlaku", 0},
+                                   {"X1", "tidak", 0, NULL, 0}, {NULL, NULL, 0, NULL, 0}};
+    assert_accepted(f, na, "grade=A", "A", "Sangat Baik");
+    fixture_free(f);
+}
+
+static void test_the_failed_gates_of_one_visit_do_not_carry_over_to_the_next(void **state)
+{
+    (void)state;
+    fixture *f = gates_fixture_new(TOLD_SCRIPT);
+    static const pt_answer failed[] = {{"G1", "tidak", 0, NULL, 0}, {"G2", "1", 0, NULL, 0},
+                                       {NULL, NULL, 0, NULL, 0}};
+    static const pt_answer passed[] = {{"G1", "ya", 0, NULL, 0}, {NULL, NULL, 0, NULL, 0}};
+    assert_refused(f, failed, "grade=A",
+                   "uji.lua: result grade 'A' ignores failed gate G2 (cap none)");
+    assert_accepted(f, passed, "grade=A", "A", "Sangat Baik");
+    /* a repeated item: the last answer is the one the script sees, and the one checked */
+    static const pt_answer repeated[] = {{"G1", "tidak", 0, NULL, 0}, {"G1", "ya", 0, NULL, 0},
+                                         {NULL, NULL, 0, NULL, 0}};
+    assert_accepted(f, repeated, "grade=A", "A", "Sangat Baik");
+    static const pt_answer repeated_fail[] = {{"G1", "ya", 0, NULL, 0},
+                                              {"G1", "tidak", 0, NULL, 0},
+                                              {NULL, NULL, 0, NULL, 0}};
+    assert_refused(f, repeated_fail, "grade=A;flags=G1",
+                   "uji.lua: result grade 'A' ignores failed gate G1 (cap C)");
+    fixture_free(f);
+}
+
+typedef struct positioned_cursor {
+    const pt_answer *answers;
+    const int *positions;
+    size_t n, next;
+} positioned_cursor;
+
+static int positioned_next(void *payload, pt_answer *answer, int *position)
+{
+    positioned_cursor *c = payload;
+    if (c->next >= c->n) return 0;
+    *answer = c->answers[c->next];
+    *position = c->positions[c->next++];
+    return 1;
+}
+
+static void test_gates_are_checked_when_answers_stream_with_their_positions(void **state)
+{
+    (void)state;
+    fixture *f = gates_fixture_new(TOLD_SCRIPT);
+    /* G3 is item 3 (position 2); a wrong position falls back to the lookup by id */
+    static const pt_answer answers[] = {{"G3", "tidak", 0, NULL, 0}, {"G1", "tidak", 0, NULL, 0}};
+    static const int positions[] = {2, 3};
+    pt_visit v = make_visit("grade=B;flags=G1,G3");
+    positioned_cursor c = {answers, positions, 2, 0};
+    pt_score *s = NULL;
+    assert_int_equal(pt__scorer_score_stream(f->scorer, &v, NULL, positioned_next, &c, &s),
+                     PT_ESCRIPT);
+    assert_null(s);
+    assert_string_equal(pt_error_last(), "uji.lua: result grade 'B' ignores failed gate G1 (cap C)");
+    v.notes = "grade=C;flags=G1";
+    c.next = 0;
+    assert_int_equal(pt__scorer_score_stream(f->scorer, &v, NULL, positioned_next, &c, &s),
+                     PT_ESCRIPT);
+    assert_string_equal(pt_error_last(), "uji.lua: result has no flag for failed gate G3 (a flag "
+                        "with item = 'G3', severity sedang, agency Dinas Sosial)");
+    fixture_free(f);
+}
+
+static void test_a_script_that_caps_and_flags_its_failed_gates_is_accepted(void **state)
+{
+    (void)state;
+    fixture *f = gates_fixture_new(RIGHT_SCRIPT);
+    static const struct {
+        pt_answer answers[5];
+        const char *grade;
+        size_t n_flags;
+    } cases[] = {
+        {{{"G1", "ya", 0, NULL, 0}, {"G2", "4", 0, NULL, 0}, {"G3", "lengkap", 0, NULL, 0}},
+         "A", 0},
+        {{{"G1", "tidak", 0, NULL, 0}, {"G2", "3", 0, NULL, 0}}, "C", 1},
+        {{{"G3", "tidak", 0, NULL, 0}}, "B", 1},
+        {{{"G1", "tidak", 0, NULL, 0}, {"G3", "tidak", 0, NULL, 0}}, "C", 2},
+        {{{"G1", "tidak", 0, NULL, 0}, {"G2", "2", 0, NULL, 0}, {"G3", "tidak", 0, NULL, 0}},
+         "", 3},
+        {{{"G1", NULL, 1, NULL, 0}, {"G2", NULL, 1, NULL, 0}, {"X1", "tidak", 0, NULL, 0}},
+         "A", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pt_score *s = NULL;
+        if (score_answers(f, cases[i].answers, NULL, &s) != 0)
+            fail_msg("case %zu: %s", i, pt_error_last());
+        assert_string_equal(s->grade, cases[i].grade);
+        assert_int_equal(s->n_flags, cases[i].n_flags);
+        pt_score_free(s);
+    }
+    fixture_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -748,6 +1072,16 @@ int main(void)
         cmocka_unit_test(test_a_binary_chunk_is_refused),
         cmocka_unit_test(test_a_script_name_with_a_path_is_refused),
         cmocka_unit_test(test_a_runtime_error_names_the_script_and_line_and_the_scorer_recovers),
+        cmocka_unit_test(test_a_grade_above_the_cap_of_a_failed_yesno_gate_is_refused),
+        cmocka_unit_test(test_a_scale_gate_below_its_pass_level_with_cap_none_allows_no_grade),
+        cmocka_unit_test(test_a_choice_gate_fails_only_on_a_choice_with_score_0),
+        cmocka_unit_test(test_a_yesno_gate_that_expects_tidak_fails_on_ya),
+        cmocka_unit_test(test_the_lowest_cap_among_failed_gates_is_the_one_enforced),
+        cmocka_unit_test(test_a_result_without_a_flag_naming_a_failed_gate_is_refused),
+        cmocka_unit_test(test_na_and_unanswered_gates_are_not_failures),
+        cmocka_unit_test(test_the_failed_gates_of_one_visit_do_not_carry_over_to_the_next),
+        cmocka_unit_test(test_gates_are_checked_when_answers_stream_with_their_positions),
+        cmocka_unit_test(test_a_script_that_caps_and_flags_its_failed_gates_is_accepted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
