@@ -96,10 +96,9 @@ int cli_parse(const char *help_for, int argc, char **argv, const cli_opt *opts, 
  * the error (with a hint to run `pantau init` when the file is missing) and returns CLI_FAIL. */
 int cli_open(const cli_globals *g, pt_ctx **ctx, int create);
 
-/* ---- scores (cmd_score.c), shared by score, visit show and summary ---- */
+/* ---- scores (cmd_score.c), shared by score, visit show and summary; their JSON is
+ * json_views.h's ---- */
 
-/* The score as JSON (keys in docs/commands.md). New reference, NULL on allocation failure. */
-json_t *cli_score_json(const pt_score *score);
 /* The score for people: total, grade, sections and flags. */
 void cli_score_print(const pt_score *score);
 /* The most severe flag (kritis > tinggi > sedang > rendah, then the first), or NULL. */

@@ -71,11 +71,6 @@ static int run_verify(const cli_globals *g, int argc, char **argv)
 
 /* ---- list ---- */
 
-typedef struct list_state {
-    out_table *table;
-    json_t *items;
-} list_state;
-
 /* What changed, for people: "name: A → B; capacity: 20 → 25" for an update. */
 static void describe(const pt_audit_entry *e, char *buf, size_t size)
 {
@@ -122,7 +117,7 @@ static json_t *json_or_null(const char *text)
 
 static int list_one(const pt_audit_entry *e, void *payload)
 {
-    list_state *st = payload;
+    out_list *st = payload;
     if (st->items) {
         json_t *o = json_object();
         if (!o || json_array_append_new(st->items, o) != 0) return PT_ENOMEM;
@@ -165,25 +160,22 @@ static int run_list(const cli_globals *g, int argc, char **argv)
     pt_ctx *ctx;
     if ((rc = cli_open(g, &ctx, 0)) != CLI_OK) return rc;
     static const char *const headers[] = {"SEQ", "AT", "ACTOR", "ACTION", "ENTITY", "ID", "CHANGE"};
-    list_state st = {0};
-    if (as_json) st.items = json_array();
-    else st.table = out_table_new(7, headers, "r....r.");
-    if (!st.items && !st.table) {
+    out_list st;
+    if ((rc = out_list_open(&st, as_json, 7, headers, "r....r.")) != CLI_OK) {
         pt_close(ctx);
-        return cli_failf("out of memory");
+        return rc;
     }
+    /* The walk's own PT_ENOMEM (from list_one) has no message; a store failure has one. */
     int err = pt_audit_foreach(ctx, entity, id, list_one, &st);
     if (err == PT_ENOMEM && !*pt_error_last()) rc = cli_failf("out of memory");
     else if (err) rc = cli_fail();
-    else if (as_json) {
-        json_t *doc = json_object();
-        if (doc) json_object_set(doc, "items", st.items);
-        rc = out_json_print(doc);
+    else if (st.items) {
+        rc = out_items_print(st.items);
+        st.items = NULL;   /* out_items_print took it */
     } else {
         out_table_print(st.table, stdout);
     }
-    json_decref(st.items);
-    out_table_free(st.table);
+    out_list_free(&st);
     pt_close(ctx);
     return rc;
 }

@@ -161,37 +161,32 @@ static int run_load(const cli_globals *g, int argc, char **argv)
 
 /* ---- list ---- */
 
-typedef struct list_state {
-    out_table *table;
-    json_t *items;
-    int failed;
-} list_state;
+static json_t *info_json(const pt_checklist_info *info)
+{
+    json_t *o = json_object();
+    if (!o) return NULL;
+    json_object_set_new(o, "version_id", json_integer(info->version_id));
+    json_object_set_new(o, "id", out_jstr(info->id));
+    json_object_set_new(o, "version", out_jstr(info->version));
+    json_object_set_new(o, "title", out_jstr(info->title));
+    json_object_set_new(o, "n_items", json_integer(info->n_items));
+    json_object_set_new(o, "n_visits", json_integer(info->n_visits));
+    json_object_set_new(o, "sha256", out_jstr(info->sha256));
+    json_object_set_new(o, "loaded_at", out_jstr(info->loaded_at));
+    return o;
+}
 
 static int list_one(const pt_checklist_info *info, void *payload)
 {
-    list_state *st = payload;
-    if (st->items) {
-        json_t *o = json_object();
-        if (!o) return st->failed = 1;
-        json_object_set_new(o, "version_id", json_integer(info->version_id));
-        json_object_set_new(o, "id", out_jstr(info->id));
-        json_object_set_new(o, "version", out_jstr(info->version));
-        json_object_set_new(o, "title", out_jstr(info->title));
-        json_object_set_new(o, "n_items", json_integer(info->n_items));
-        json_object_set_new(o, "n_visits", json_integer(info->n_visits));
-        json_object_set_new(o, "sha256", out_jstr(info->sha256));
-        json_object_set_new(o, "loaded_at", out_jstr(info->loaded_at));
-        if (json_array_append_new(st->items, o) != 0) return st->failed = 1;
-        return 0;
-    }
+    out_list *list = payload;
+    if (list->items) return out_list_add_json(list, info_json(info));
     char items[32], visits[32], sha[16], title[256];
     snprintf(items, sizeof items, "%d", info->n_items);
     snprintf(visits, sizeof visits, "%d", info->n_visits);
     snprintf(sha, sizeof sha, "%.12s", info->sha256 ? info->sha256 : "");
     const char *row[] = {info->id, info->version, out_truncate(title, sizeof title, info->title, 50),
                          items, visits, info->loaded_at, sha};
-    if (out_table_add(st->table, row) != 0) return st->failed = 1;
-    return 0;
+    return out_list_add_row(list, row);
 }
 
 static int run_list(const cli_globals *g, int argc, char **argv)
@@ -208,32 +203,14 @@ static int run_list(const cli_globals *g, int argc, char **argv)
     if ((rc = cli_open(g, &ctx, 0)) != CLI_OK) return rc;
     static const char *const headers[] = {"ID", "VERSION", "TITLE", "ITEMS", "VISITS",
                                           "LOADED", "SHA256"};
-    list_state st = {0};
-    if (as_json)
-        st.items = json_array();
-    else
-        st.table = out_table_new(7, headers, "...rr..");
-    if (!st.items && !st.table) {
+    out_list list;
+    if ((rc = out_list_open(&list, as_json, 7, headers, "...rr..")) != CLI_OK) {
         pt_close(ctx);
-        return cli_failf("out of memory");
-    }
-    int walk = pt_checklist_foreach(ctx, list_one, &st);
-    pt_close(ctx);
-    if (walk < 0 || st.failed) {
-        rc = st.failed ? cli_failf("out of memory") : cli_fail();
-        json_decref(st.items);
-        out_table_free(st.table);
         return rc;
     }
-    if (as_json) {
-        json_t *doc = json_object();
-        if (doc) json_object_set_new(doc, "items", st.items);
-        else json_decref(st.items);
-        return out_json_print(doc);
-    }
-    out_table_print(st.table, stdout);
-    out_table_free(st.table);
-    return CLI_OK;
+    int walk = pt_checklist_foreach(ctx, list_one, &list);
+    pt_close(ctx);
+    return out_list_finish(&list, walk);
 }
 
 /* ---- show ---- */

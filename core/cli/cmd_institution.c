@@ -215,19 +215,10 @@ static json_t *institution_json(const pt_institution *in)
     return o;
 }
 
-typedef struct list_state {
-    out_table *table;
-    json_t *items;
-    int failed;
-} list_state;
-
 static int list_one(const pt_institution *in, void *payload)
 {
-    list_state *st = payload;
-    if (st->items) {
-        if (json_array_append_new(st->items, institution_json(in)) != 0) return st->failed = 1;
-        return 0;
-    }
+    out_list *list = payload;
+    if (list->items) return out_list_add_json(list, institution_json(in));
     char id[32], cap[32], kids[32], name[256];
     snprintf(id, sizeof id, "%" PRId64, in->id);
     snprintf(cap, sizeof cap, "%d", in->capacity);
@@ -235,8 +226,7 @@ static int list_one(const pt_institution *in, void *payload)
     const char *row[] = {id, in->reg_no ? in->reg_no : "-", out_truncate(name, sizeof name, in->name, 40),
                          in->kind, in->kabupaten_kota ? in->kabupaten_kota : "", in->reg_status,
                          in->capacity >= 0 ? cap : "-", in->children_in_care >= 0 ? kids : "-"};
-    if (out_table_add(st->table, row) != 0) return st->failed = 1;
-    return 0;
+    return out_list_add_row(list, row);
 }
 
 static int run_list(const cli_globals *g, int argc, char **argv)
@@ -253,32 +243,14 @@ static int run_list(const cli_globals *g, int argc, char **argv)
     if ((rc = cli_open(g, &ctx, 0)) != CLI_OK) return rc;
     static const char *const headers[] = {"ID", "REG NO", "NAME", "KIND", "KABUPATEN/KOTA",
                                           "STATUS", "CAPACITY", "CHILDREN"};
-    list_state st = {0};
-    if (as_json)
-        st.items = json_array();
-    else
-        st.table = out_table_new(8, headers, "r.....rr");
-    if (!st.items && !st.table) {
+    out_list list;
+    if ((rc = out_list_open(&list, as_json, 8, headers, "r.....rr")) != CLI_OK) {
         pt_close(ctx);
-        return cli_failf("out of memory");
-    }
-    int walk = pt_institution_foreach(ctx, list_one, &st);
-    pt_close(ctx);
-    if (walk < 0 || st.failed) {
-        rc = st.failed ? cli_failf("out of memory") : cli_fail();
-        json_decref(st.items);
-        out_table_free(st.table);
         return rc;
     }
-    if (as_json) {
-        json_t *doc = json_object();
-        if (doc) json_object_set_new(doc, "items", st.items);
-        else json_decref(st.items);
-        return out_json_print(doc);
-    }
-    out_table_print(st.table, stdout);
-    out_table_free(st.table);
-    return CLI_OK;
+    int walk = pt_institution_foreach(ctx, list_one, &list);
+    pt_close(ctx);
+    return out_list_finish(&list, walk);
 }
 
 static void line(const char *label, const char *value)

@@ -124,16 +124,11 @@ static const char *shown_status(const pt_delivery *d)
     return d->status;
 }
 
-typedef struct list_state {
-    out_table *table;
-    json_t *items;
-} list_state;
-
 static json_t *id_or_null(int64_t id) { return id > 0 ? json_integer(id) : json_null(); }
 
 static int list_one(const pt_delivery *d, void *payload)
 {
-    list_state *st = payload;
+    out_list *st = payload;
     int pending = strcmp(d->status, "pending") == 0;
     if (st->items) {
         json_t *o = json_object();
@@ -176,25 +171,20 @@ static int run_list(const cli_globals *g, int argc, char **argv)
     if ((rc = cli_open(g, &ctx, 0)) != CLI_OK) return rc;
     static const char *const headers[] = {"EVENT", "TYPE", "CHANNEL", "STATUS", "ATTEMPTS",
                                           "NEXT ATTEMPT", "LAST ERROR"};
-    list_state st = {NULL, NULL};
-    if (as_json) st.items = json_array();
-    else st.table = out_table_new(7, headers, "r...r..");
-    if (!st.items && !st.table) {
-        rc = cli_failf("out of memory");
-    } else {
+    out_list st;
+    rc = out_list_open(&st, as_json, 7, headers, "r...r..");
+    if (rc == CLI_OK) {
         int r = pt_notify_foreach(ctx, pending, list_one, &st);
         if (r == PT_ENOMEM) rc = cli_failf("out of memory");
         else if (r != PT_OK) rc = cli_fail();
     }
-    if (rc == CLI_OK && as_json) {
-        json_t *doc = json_object();
-        if (doc) json_object_set(doc, "items", st.items);
-        rc = out_json_print(doc);
+    if (rc == CLI_OK && st.items) {
+        rc = out_items_print(st.items);
+        st.items = NULL;   /* out_items_print took it */
     } else if (rc == CLI_OK) {
         out_table_print(st.table, stdout);
     }
-    json_decref(st.items);
-    out_table_free(st.table);
+    out_list_free(&st);
     pt_close(ctx);
     return rc;
 }

@@ -70,10 +70,7 @@ static int plugin_list(int argc, char **argv)
             json_object_set_new(o, "file", out_jstr(p->path));
             json_object_set_new(o, "description", out_jstr(p->description));
         }
-        json_t *doc = items ? json_object() : NULL;
-        if (doc) json_object_set_new(doc, "items", items);
-        else json_decref(items);
-        rc = out_json_print(doc);
+        rc = out_items_print(items);
     } else {
         static const char *const headers[] = {"NAME", "KIND", "VERSION", "FILE", "DESCRIPTION"};
         out_table *t = out_table_new(5, headers, NULL);

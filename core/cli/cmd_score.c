@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json_views.h"
 #include "output.h"
 
 static const char help_score[] =
@@ -33,43 +34,6 @@ const pt_flag *cli_worst_flag(const pt_score *score)
         if (!worst || severity_rank(score->flags[i].severity) < severity_rank(worst->severity))
             worst = &score->flags[i];
     return worst;
-}
-
-json_t *cli_score_json(const pt_score *s)
-{
-    json_t *o = json_object();
-    if (!o) return NULL;
-    json_object_set_new(o, "visit_id", json_integer(s->visit_id));
-    json_object_set_new(o, "total", json_real(s->total));
-    json_object_set_new(o, "max", json_real(s->max));
-    json_object_set_new(o, "grade", out_jstr(s->grade));
-    json_object_set_new(o, "grade_label", out_jstr(s->grade_label));
-    json_object_set_new(o, "valid_until", out_jstr(s->valid_until));
-    json_object_set_new(o, "checklist_sha256", out_jstr(s->checklist_sha256));
-    json_object_set_new(o, "script_sha256", out_jstr(s->script_sha256));
-    json_object_set_new(o, "scored_at", out_jstr(s->scored_at));
-    json_t *sections = json_array();
-    for (size_t i = 0; sections && i < s->n_sections; i++) {
-        json_t *m = json_object();
-        json_object_set_new(m, "section_id", out_jstr(s->sections[i].section_id));
-        json_object_set_new(m, "score", json_real(s->sections[i].score));
-        json_object_set_new(m, "max", json_real(s->sections[i].max));
-        json_object_set_new(m, "justification", out_jstr(s->sections[i].justification));
-        json_array_append_new(sections, m);
-    }
-    json_object_set_new(o, "sections", sections);
-    json_t *flags = json_array();
-    for (size_t i = 0; flags && i < s->n_flags; i++) {
-        json_t *m = json_object();
-        json_object_set_new(m, "code", out_jstr(s->flags[i].code));
-        json_object_set_new(m, "severity", out_jstr(s->flags[i].severity));
-        json_object_set_new(m, "agency", out_jstr(s->flags[i].agency));
-        json_object_set_new(m, "item_id", out_jstr(s->flags[i].item_id));
-        json_object_set_new(m, "message", out_jstr(s->flags[i].message));
-        json_array_append_new(flags, m);
-    }
-    json_object_set_new(o, "flags", flags);
-    return o;
 }
 
 void cli_score_print(const pt_score *s)
@@ -150,7 +114,7 @@ int cmd_score(const cli_globals *g, int argc, char **argv)
         if (pt_score_visit(ctx, id, NULL) != PT_OK || pt_score_get(ctx, id, &score) != PT_OK) {
             rc = cli_fail();
         } else if (as_json) {
-            rc = out_json_print(cli_score_json(score));
+            rc = out_json_print(jv_score(score));
         } else {
             cli_score_print(score);
         }

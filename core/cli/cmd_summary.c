@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_views.h"
 #include "output.h"
 
 static const char help_summary[] =
@@ -82,17 +83,7 @@ static json_t *item_json(const row *x, const pt_score *s)
     json_object_set_new(o, "valid_until", s ? out_jstr(s->valid_until) : json_null());
     json_object_set_new(o, "n_flags", s ? json_integer((json_int_t)s->n_flags) : json_null());
     const pt_flag *f = s ? cli_worst_flag(s) : NULL;
-    if (f) {
-        json_t *w = json_object();
-        json_object_set_new(w, "code", out_jstr(f->code));
-        json_object_set_new(w, "severity", out_jstr(f->severity));
-        json_object_set_new(w, "agency", out_jstr(f->agency));
-        json_object_set_new(w, "item_id", out_jstr(f->item_id));
-        json_object_set_new(w, "message", out_jstr(f->message));
-        json_object_set_new(o, "worst_flag", w);
-    } else {
-        json_object_set_new(o, "worst_flag", json_null());
-    }
+    json_object_set_new(o, "worst_flag", f ? jv_flag(f) : json_null());
     return o;
 }
 
@@ -143,33 +134,22 @@ int cmd_summary(const cli_globals *g, int argc, char **argv)
 
     static const char *const headers[] = {"INSTITUTION", "DATE", "CHECKLIST", "TOTAL", "GRADE",
                                           "FLAGS", "MOST SEVERE FLAG"};
-    json_t *items = as_json ? json_array() : NULL;
-    out_table *t = as_json ? NULL : out_table_new(7, headers, "...r.r.");
-    if (!items && !t) rc = cli_failf("out of memory");
+    out_list list;
+    rc = out_list_open(&list, as_json, 7, headers, "...r.r.");
     for (size_t i = 0; rc == CLI_OK && i < r.n; i++) {
         pt_score *s = NULL;
         if (r.v[i].scored && pt_score_get(ctx, r.v[i].visit_id, &s) != PT_OK) {
             rc = cli_fail();
             break;
         }
-        int bad = items ? json_array_append_new(items, item_json(&r.v[i], s)) : table_row(t, &r.v[i], s);
+        if (list.items) out_list_add_json(&list, item_json(&r.v[i], s));
+        else if (table_row(list.table, &r.v[i], s) != 0) list.failed = 1;
         if (s) pt_score_free(s);
-        if (bad) rc = cli_failf("out of memory");
+        if (list.failed) rc = cli_failf("out of memory");
     }
     pt_close(ctx);
     rows_free(&r);
-    if (rc == CLI_OK) {
-        if (items) {
-            json_t *doc = json_object();
-            if (doc) json_object_set_new(doc, "items", items);
-            else json_decref(items);
-            items = NULL;
-            rc = out_json_print(doc);
-        } else {
-            out_table_print(t, stdout);
-        }
-    }
-    json_decref(items);
-    out_table_free(t);
+    if (rc == CLI_OK) return out_list_finish(&list, 0);
+    out_list_free(&list);
     return rc;
 }

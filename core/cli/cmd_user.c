@@ -202,39 +202,29 @@ static int user_add(const cli_globals *g, int argc, char **argv)
     return rc;
 }
 
-typedef struct list_state {
-    json_t *items;
-    out_table *table;
-    int failed;
-} list_state;
+static json_t *user_json(const pt_user_info *u)
+{
+    json_t *o = json_object();
+    if (!o) return NULL;
+    json_object_set_new(o, "id", json_integer(u->id));
+    json_object_set_new(o, "name", out_jstr(u->name));
+    json_object_set_new(o, "full_name", out_jstr(u->full_name));
+    json_object_set_new(o, "role", out_jstr(pt_role_name(u->role)));
+    json_object_set_new(o, "agency", out_jstr(u->agency));
+    json_object_set_new(o, "disabled", json_boolean(u->disabled));
+    json_object_set_new(o, "created_at", out_jstr(u->created_at));
+    return o;
+}
 
 static int list_one(const pt_user_info *u, void *payload)
 {
-    list_state *s = payload;
-    if (s->items) {
-        json_t *o = json_object();
-        if (!o || json_array_append_new(s->items, o)) {
-            s->failed = 1;
-            return 1;
-        }
-        json_object_set_new(o, "id", json_integer(u->id));
-        json_object_set_new(o, "name", out_jstr(u->name));
-        json_object_set_new(o, "full_name", out_jstr(u->full_name));
-        json_object_set_new(o, "role", out_jstr(pt_role_name(u->role)));
-        json_object_set_new(o, "agency", out_jstr(u->agency));
-        json_object_set_new(o, "disabled", json_boolean(u->disabled));
-        json_object_set_new(o, "created_at", out_jstr(u->created_at));
-        return 0;
-    }
+    out_list *list = payload;
+    if (list->items) return out_list_add_json(list, user_json(u));
     char full[64];
     const char *cells[] = {u->name, pt_role_title(u->role), u->agency,
                            out_truncate(full, sizeof full, u->full_name ? u->full_name : "", 30),
                            u->disabled ? "disabled" : "active", u->created_at};
-    if (out_table_add(s->table, cells) != 0) {
-        s->failed = 1;
-        return 1;
-    }
-    return 0;
+    return out_list_add_row(list, cells);
 }
 
 static int user_list(const cli_globals *g, int argc, char **argv)
@@ -251,29 +241,14 @@ static int user_list(const cli_globals *g, int argc, char **argv)
     if ((rc = cli_open(g, &ctx, 0)) != CLI_OK) return rc;
     static const char *const headers[] = {"NAME", "ROLE", "AGENCY", "FULL NAME", "STATUS",
                                           "CREATED"};
-    list_state s = {0};
-    if (as_json) s.items = json_array();
-    else s.table = out_table_new(6, headers, NULL);
-    if (!s.items && !s.table) {
+    out_list list;
+    if ((rc = out_list_open(&list, as_json, 6, headers, NULL)) != CLI_OK) {
         pt_close(ctx);
-        return cli_failf("out of memory");
+        return rc;
     }
-    int err = pt_user_foreach(ctx, list_one, &s);
+    int err = pt_user_foreach(ctx, list_one, &list);
     pt_close(ctx);
-    if (err || s.failed) {
-        json_decref(s.items);
-        out_table_free(s.table);
-        return s.failed ? cli_failf("out of memory") : cli_fail();
-    }
-    if (as_json) {
-        json_t *doc = json_object();
-        if (doc) json_object_set_new(doc, "items", s.items);
-        else json_decref(s.items);
-        return out_json_print(doc);
-    }
-    out_table_print(s.table, stdout);
-    out_table_free(s.table);
-    return CLI_OK;
+    return out_list_finish(&list, err);
 }
 
 static int user_passwd(const cli_globals *g, int argc, char **argv)

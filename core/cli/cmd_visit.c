@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_views.h"
 #include "output.h"
 
 static const char help_visit[] =
@@ -76,34 +77,24 @@ static int run_import(const cli_globals *g, int argc, char **argv)
 
 /* ---- list ---- */
 
-typedef struct list_state {
-    out_table *table;
-    json_t *items;
-    int failed;
-} list_state;
+/* A listed visit: its head (json_views.h), then its answer count and stored score. */
+static json_t *summary_json(const pt_visit_summary *v)
+{
+    json_t *o = jv_visit_head(v);
+    if (!o) return NULL;
+    json_object_set_new(o, "n_answers", json_integer(v->n_answers));
+    json_object_set_new(o, "scored", json_boolean(v->scored));
+    json_object_set_new(o, "total", v->scored ? json_real(v->total) : json_null());
+    json_object_set_new(o, "max", v->scored ? json_real(v->max) : json_null());
+    json_object_set_new(o, "grade", v->scored ? out_jstr(v->grade) : json_null());
+    json_object_set_new(o, "n_flags", v->scored ? json_integer(v->n_flags) : json_null());
+    return o;
+}
 
 static int list_one(const pt_visit_summary *v, void *payload)
 {
-    list_state *st = payload;
-    if (st->items) {
-        json_t *o = json_object();
-        if (!o) return st->failed = 1;
-        json_object_set_new(o, "id", json_integer(v->id));
-        json_object_set_new(o, "institution_id", json_integer(v->institution_id));
-        json_object_set_new(o, "institution_name", out_jstr(v->institution_name));
-        json_object_set_new(o, "checklist_id", out_jstr(v->checklist_id));
-        json_object_set_new(o, "checklist_version", out_jstr(v->checklist_version));
-        json_object_set_new(o, "date", out_jstr(v->date));
-        json_object_set_new(o, "type", out_jstr(v->type));
-        json_object_set_new(o, "n_answers", json_integer(v->n_answers));
-        json_object_set_new(o, "scored", json_boolean(v->scored));
-        json_object_set_new(o, "total", v->scored ? json_real(v->total) : json_null());
-        json_object_set_new(o, "max", v->scored ? json_real(v->max) : json_null());
-        json_object_set_new(o, "grade", v->scored ? out_jstr(v->grade) : json_null());
-        json_object_set_new(o, "n_flags", v->scored ? json_integer(v->n_flags) : json_null());
-        if (json_array_append_new(st->items, o) != 0) return st->failed = 1;
-        return 0;
-    }
+    out_list *list = payload;
+    if (list->items) return out_list_add_json(list, summary_json(v));
     char id[32], answers[32], total[64], a[32], b[32], flags[32], name[256], checklist[256];
     snprintf(id, sizeof id, "%" PRId64, v->id);
     snprintf(answers, sizeof answers, "%d", v->n_answers);
@@ -117,8 +108,7 @@ static int list_one(const pt_visit_summary *v, void *payload)
                          checklist, v->type, answers, v->scored ? total : "-",
                          v->scored ? (v->grade && *v->grade ? v->grade : "-") : "-",
                          v->scored ? flags : "-"};
-    if (out_table_add(st->table, row) != 0) return st->failed = 1;
-    return 0;
+    return out_list_add_row(list, row);
 }
 
 static int run_list(const cli_globals *g, int argc, char **argv)
@@ -146,47 +136,27 @@ static int run_list(const cli_globals *g, int argc, char **argv)
     }
     static const char *const headers[] = {"ID", "DATE", "INSTITUTION", "CHECKLIST", "TYPE",
                                           "ANSWERS", "TOTAL", "GRADE", "FLAGS"};
-    list_state st = {0};
-    if (as_json)
-        st.items = json_array();
-    else
-        st.table = out_table_new(9, headers, "r....rr.r");
-    if (!st.items && !st.table) {
+    out_list list;
+    if ((rc = out_list_open(&list, as_json, 9, headers, "r....rr.r")) != CLI_OK) {
         pt_close(ctx);
-        return cli_failf("out of memory");
-    }
-    int walk = pt_visit_foreach(ctx, institution_id, list_one, &st);
-    pt_close(ctx);
-    if (walk < 0 || st.failed) {
-        rc = st.failed ? cli_failf("out of memory") : cli_fail();
-        json_decref(st.items);
-        out_table_free(st.table);
         return rc;
     }
-    if (as_json) {
-        json_t *doc = json_object();
-        if (doc) json_object_set_new(doc, "items", st.items);
-        else json_decref(st.items);
-        return out_json_print(doc);
-    }
-    out_table_print(st.table, stdout);
-    out_table_free(st.table);
-    return CLI_OK;
+    int walk = pt_visit_foreach(ctx, institution_id, list_one, &list);
+    pt_close(ctx);
+    return out_list_finish(&list, walk);
 }
 
 /* ---- show ---- */
 
 static json_t *visit_json(const pt_visit *v, const pt_checklist *cl, const pt_score *score)
 {
-    json_t *o = json_object();
+    const pt_visit_summary head = {.id = v->id, .institution_id = v->institution_id,
+                                   .institution_name = v->institution_name,
+                                   .checklist_id = v->checklist_id,
+                                   .checklist_version = v->checklist_version, .date = v->date,
+                                   .type = v->type};
+    json_t *o = jv_visit_head(&head);
     if (!o) return NULL;
-    json_object_set_new(o, "id", json_integer(v->id));
-    json_object_set_new(o, "institution_id", json_integer(v->institution_id));
-    json_object_set_new(o, "institution_name", out_jstr(v->institution_name));
-    json_object_set_new(o, "checklist_id", out_jstr(v->checklist_id));
-    json_object_set_new(o, "checklist_version", out_jstr(v->checklist_version));
-    json_object_set_new(o, "date", out_jstr(v->date));
-    json_object_set_new(o, "type", out_jstr(v->type));
     json_object_set_new(o, "notes", out_jstr(v->notes));
     json_object_set_new(o, "created_at", out_jstr(v->created_at));
     json_t *team = json_array();
@@ -213,7 +183,7 @@ static json_t *visit_json(const pt_visit *v, const pt_checklist *cl, const pt_sc
         json_array_append_new(answers, m);
     }
     json_object_set_new(o, "answers", answers);
-    json_object_set_new(o, "score", score ? cli_score_json(score) : json_null());
+    json_object_set_new(o, "score", score ? jv_score(score) : json_null());
     return o;
 }
 

@@ -283,3 +283,64 @@ int out_json_print(json_t *doc)
     free(text);
     return CLI_OK;
 }
+
+int out_items_print(json_t *items)
+{
+    if (!items) return cli_failf("out of memory");
+    json_t *doc = json_object();
+    if (doc) json_object_set_new(doc, "items", items);
+    else json_decref(items);
+    return out_json_print(doc);
+}
+
+/* ---- listings ---- */
+
+int out_list_open(out_list *l, int as_json, size_t n_cols, const char *const *headers,
+                  const char *right_aligned)
+{
+    l->items = NULL;
+    l->table = NULL;
+    l->failed = 0;
+    if (as_json)
+        l->items = json_array();
+    else
+        l->table = out_table_new(n_cols, headers, right_aligned);
+    if (!l->items && !l->table) return cli_failf("out of memory");
+    return CLI_OK;
+}
+
+int out_list_add_json(out_list *l, json_t *item)
+{
+    if (json_array_append_new(l->items, item) != 0) return l->failed = 1;
+    return 0;
+}
+
+int out_list_add_row(out_list *l, const char *const *cells)
+{
+    if (out_table_add(l->table, cells) != 0) return l->failed = 1;
+    return 0;
+}
+
+int out_list_finish(out_list *l, int walk)
+{
+    int rc;
+    if (walk != 0 || l->failed) {
+        rc = l->failed ? cli_failf("out of memory") : cli_fail();
+    } else if (l->items) {
+        rc = out_items_print(l->items);
+        l->items = NULL;   /* out_items_print took it */
+    } else {
+        out_table_print(l->table, stdout);
+        rc = CLI_OK;
+    }
+    out_list_free(l);
+    return rc;
+}
+
+void out_list_free(out_list *l)
+{
+    json_decref(l->items);
+    out_table_free(l->table);
+    l->items = NULL;
+    l->table = NULL;
+}

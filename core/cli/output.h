@@ -49,5 +49,36 @@ json_t *out_jstr(const char *s);
  * with up to 12 significant digits), followed by a newline, and releases the reference.
  * Returns CLI_OK, or CLI_FAIL after printing an error when doc is NULL (allocation failed). */
 int out_json_print(json_t *doc);
+/* Prints {"items": items} as out_json_print does, taking the reference to items (NULL, an
+ * allocation that failed, prints the error). Returns CLI_OK or CLI_FAIL. */
+int out_items_print(json_t *items);
+
+/* ---- listings ---- */
+
+/* What every `list` command builds while a store walk calls it back: the JSON items with
+ * --json, else the table. Exactly one of items and table is set once out_list_open succeeds;
+ * both are owned by the listing. */
+typedef struct out_list {
+    json_t *items;
+    out_table *table;
+    int failed;              /* a row could not be added (allocation failure) */
+} out_list;
+
+/* Starts a listing: a JSON array when as_json, else a table (arguments as out_table_new).
+ * Returns CLI_OK, or CLI_FAIL after printing "out of memory". */
+int out_list_open(out_list *list, int as_json, size_t n_cols, const char *const *headers,
+                  const char *right_aligned);
+/* Adds one JSON item, taking the reference (NULL counts as an allocation failure). 0, or 1
+ * with list->failed set: a walk's callback can return it to stop the walk. */
+int out_list_add_json(out_list *list, json_t *item);
+/* Adds one table row (as out_table_add). 0, or 1 with list->failed set. */
+int out_list_add_row(out_list *list, const char *const *cells);
+/* Ends a listing after the walk that filled it returned walk: when walk is non-zero or a row
+ * failed, prints the error ("out of memory" for a failed row, else pt_error_last()) and
+ * returns CLI_FAIL; otherwise prints {"items": [...]} or the table and returns CLI_OK.
+ * Releases the listing in both cases. */
+int out_list_finish(out_list *list, int walk);
+/* Releases a listing that is not finished (NULL parts are fine). */
+void out_list_free(out_list *list);
 
 #endif
