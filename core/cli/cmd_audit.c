@@ -30,8 +30,9 @@ static const char help_list[] =
     "Usage: pantau audit list [--entity E] [--id N] [--json]\n"
     "\n"
     "The audit log in order: SEQ AT ACTOR ACTION ENTITY ID CHANGE. --entity keeps one kind of\n"
-    "record (institution, checklist_version, visit, visit_team, visit.answers, answer, score,\n"
-    "score_section, score_flag ...), --id one record (a visit's id for what a visit owns).\n"
+    "record (institution, checklist_version, visit, visit_team, visit.answers, answer, score\n"
+    "(with digests of its sections and flags), app_user ...), --id one record (a visit's id for\n"
+    "what a visit owns).\n"
     "--json prints {\"items\": [...]} with before and after as JSON objects.\n";
 
 /* ---- verify ---- */

@@ -11,6 +11,11 @@
  * HOW TO AUDIT A NEW TABLE: see the recipe at the top of audit.h (triggers in the table's
  * migration, a line in audited[] below, the starting point for existing rows).
  *
+ * Rows one C path writes many at a time are covered by a digest in one entry instead, computed
+ * in C from the values just written (the costly part of auditing was SQLite re-reading them):
+ * a visit's answers (pt__audit_visit_answers) and a score's sections and flags
+ * (pt__audit_score). Verify recomputes the digests from the tables with the SQL aggregates.
+ *
  * The hash of a row is sha256 over "pantau-audit-v1" and then each of prev_hash, seq, at,
  * actor, action, entity, entity_id, before, after as "<byte length>:<bytes>" ("-" for NULL;
  * integers in decimal): length prefixes make the encoding unambiguous, so no two different
@@ -43,25 +48,55 @@ static char *decimal(uint64_t v, char *end)
     return end;
 }
 
-static void feed(crypto_hash_sha256_state *st, const void *bytes, size_t len)
+/* A sha256 fed through a buffer: the fields are a few bytes each, and one
+ * crypto_hash_sha256_update per field cost more than hashing them (an import feeds five per
+ * answer). The bytes hashed are the same either way. */
+typedef struct sink {
+    crypto_hash_sha256_state st;
+    size_t n;
+    unsigned char buf[1024];
+} sink;
+
+static void sink_start(sink *s, const char *tag)
+{
+    crypto_hash_sha256_init(&s->st);
+    s->n = strlen(tag);
+    memcpy(s->buf, tag, s->n);
+}
+
+static void put(sink *s, const void *bytes, size_t len)
+{
+    if (len > sizeof s->buf - s->n) {
+        crypto_hash_sha256_update(&s->st, s->buf, s->n);
+        s->n = 0;
+        if (len >= sizeof s->buf) {
+            crypto_hash_sha256_update(&s->st, bytes, len);
+            return;
+        }
+    }
+    memcpy(s->buf + s->n, bytes, len);
+    s->n += len;
+}
+
+static void feed(sink *st, const void *bytes, size_t len)
 {
     if (!bytes) {
-        crypto_hash_sha256_update(st, (const unsigned char *)"-", 1);
+        put(st, "-", 1);
         return;
     }
     char buf[24];
     buf[sizeof buf - 1] = ':';
     char *p = decimal(len, buf + sizeof buf - 1);
-    crypto_hash_sha256_update(st, (const unsigned char *)p, (unsigned long long)(buf + sizeof buf - p));
-    crypto_hash_sha256_update(st, bytes, len);
+    put(st, p, (size_t)(buf + sizeof buf - p));
+    put(st, bytes, len);
 }
 
-static void feed_str(crypto_hash_sha256_state *st, const char *s)
+static void feed_str(sink *st, const char *s)
 {
     feed(st, s, s ? strlen(s) : 0);
 }
 
-static void feed_int(crypto_hash_sha256_state *st, int64_t v)
+static void feed_int(sink *st, int64_t v)
 {
     char buf[24];
     char *p = decimal(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, buf + sizeof buf);
@@ -69,11 +104,26 @@ static void feed_int(crypto_hash_sha256_state *st, int64_t v)
     feed(st, p, (size_t)(buf + sizeof buf - p));
 }
 
-static void finish_hex(crypto_hash_sha256_state *st, char hex[65])
+static void finish_hex(sink *st, char hex[65])
 {
     unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(st, digest);
+    crypto_hash_sha256_update(&st->st, st->buf, st->n);
+    st->n = 0;
+    crypto_hash_sha256_final(&st->st, digest);
     sodium_bin2hex(hex, 65, digest, sizeof digest);
+}
+
+/* A double as the decimal of its IEEE-754 bits: exact, and the same in every locale (printf's
+ * decimal point is not). -0.0 becomes 0.0: SQLite may store an integral REAL as an integer and
+ * read it back as +0.0, so the digest of what was bound must not tell them apart. */
+static void feed_double(sink *st, double d)
+{
+    if (d == 0) d = 0;
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    char buf[24];
+    char *p = decimal(bits, buf + sizeof buf);
+    feed(st, p, (size_t)(buf + sizeof buf - p));
 }
 
 /* The chain hash of one row; the SQL function and verify both use it. */
@@ -81,9 +131,8 @@ static void row_hash(const char *prev, int64_t seq, const char *at, const char *
                      const char *action, const char *entity, int64_t entity_id,
                      const char *before, const char *after, char hex[65])
 {
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, (const unsigned char *)"pantau-audit-v1", 15);
+    sink st;
+    sink_start(&st, "pantau-audit-v1");
     feed_str(&st, prev);
     feed_int(&st, seq);
     feed_str(&st, at);
@@ -133,7 +182,7 @@ static void fn_now(sqlite3_context *c, int argc, sqlite3_value **argv)
  * so the query reads them without sorting; the function checks the order rather than trusting
  * it, since the digest depends on it). */
 typedef struct digest_state {
-    crypto_hash_sha256_state st;
+    sink st;
     int started;
     char *last_item;          /* sqlite3_malloc'd, grown as needed */
     size_t last_len, last_cap;
@@ -141,8 +190,7 @@ typedef struct digest_state {
 
 static void digest_start(digest_state *d)
 {
-    crypto_hash_sha256_init(&d->st);
-    crypto_hash_sha256_update(&d->st, (const unsigned char *)"pantau-answers-v1", 17);
+    sink_start(&d->st, "pantau-answers-v1");
     d->started = 1;
 }
 
@@ -203,6 +251,63 @@ static void fn_digest_final(sqlite3_context *c)
     sqlite3_result_text(c, hex, 64, SQLITE_TRANSIENT);
 }
 
+/* pt_sections_digest(position, section_id, score, maximum, justification) and
+ * pt_flags_digest(position, code, severity, agency, item_id, message): aggregates over one
+ * score's sections or flags in strictly increasing position (checked, as for the answers).
+ * sha256 over the tag (the function's user data) and each row's values, each by its type:
+ * integers and text as above, reals by feed_double, NULL as "-". rows_digest_c below is the
+ * same digest of the rows pt__audit_score holds in memory; the two must stay in step. */
+typedef struct rows_state {
+    sink st;
+    int started;
+    int64_t last_position;
+} rows_state;
+
+
+static void fn_rows_step(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+    rows_state *d = sqlite3_aggregate_context(c, sizeof *d);
+    if (!d) {
+        sqlite3_result_error_nomem(c);
+        return;
+    }
+    int64_t position = sqlite3_value_int64(argv[0]);
+    if (sqlite3_value_type(argv[0]) != SQLITE_INTEGER || (d->started && position <= d->last_position)) {
+        sqlite3_result_error(c, "pt_rows_digest: rows must come in increasing position", -1);
+        return;
+    }
+    if (!d->started) sink_start(&d->st, sqlite3_user_data(c));
+    d->started = 1;
+    d->last_position = position;
+    feed_int(&d->st, position);
+    for (int i = 1; i < argc; i++) {
+        sqlite3_value *v = argv[i];
+        switch (sqlite3_value_type(v)) {
+        case SQLITE_INTEGER: feed_int(&d->st, sqlite3_value_int64(v)); break;
+        case SQLITE_FLOAT: feed_double(&d->st, sqlite3_value_double(v)); break;
+        case SQLITE_NULL: feed(&d->st, NULL, 0); break;
+        case SQLITE_BLOB: feed(&d->st, sqlite3_value_blob(v), (size_t)sqlite3_value_bytes(v)); break;
+        default: feed(&d->st, sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v)); break;
+        }
+    }
+}
+
+static void fn_rows_final(sqlite3_context *c)
+{
+    rows_state *d = sqlite3_aggregate_context(c, 0);
+    rows_state empty;
+    if (!d || !d->started) {          /* no rows: the digest of the tag alone */
+        d = &empty;
+        sink_start(&d->st, sqlite3_user_data(c));
+    }
+    char hex[65];
+    finish_hex(&d->st, hex);
+    sqlite3_result_text(c, hex, 64, SQLITE_TRANSIENT);
+}
+
+#define SECTIONS_TAG "pantau-sections-v1"
+#define FLAGS_TAG "pantau-flags-v1"
+
 /* INNOCUOUS: the triggers and views of the schema may call them even with trusted_schema off.
  * DETERMINISTIC only where true: the hashes, not the clock or the actor. */
 #define FN_FLAGS (SQLITE_UTF8 | SQLITE_INNOCUOUS)
@@ -231,6 +336,14 @@ int pt__audit_register(sqlite3 *db)
         rc = sqlite3_create_function_v2(db, "pt_answers_digest", 5,
                                         FN_FLAGS | SQLITE_DETERMINISTIC, NULL, NULL,
                                         fn_digest_step, fn_digest_final, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "pt_sections_digest", 5,
+                                        FN_FLAGS | SQLITE_DETERMINISTIC, (void *)SECTIONS_TAG,
+                                        NULL, fn_rows_step, fn_rows_final, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "pt_flags_digest", 6,
+                                        FN_FLAGS | SQLITE_DETERMINISTIC, (void *)FLAGS_TAG,
+                                        NULL, fn_rows_step, fn_rows_final, NULL);
     return rc;
 }
 
@@ -248,21 +361,127 @@ int pt__audit_set_actor(pt_ctx *ctx, const char *name)
     "FROM (SELECT position,item_id,value,na,note FROM answer WHERE visit_id = " visit      \
     " ORDER BY item_id))"
 
-int pt__audit_visit_answers(pt_ctx *ctx, sqlite3_stmt **cache, int64_t visit_id)
+static int by_item_id(const void *a, const void *b)
 {
-    /* Prepared once per import: compiling the view's trigger program costs more than running it. */
-    int rc = *cache ? PT_OK
-                    : pt__prepare(ctx, cache,
-                                  "INSERT INTO audit_append SELECT 'insert','visit.answers',?1,NULL,"
-                                  ANSWERS_DIGEST_SQL("?1"));
+    const pt__audit_answer *x = *(const pt__audit_answer *const *)a;
+    const pt__audit_answer *y = *(const pt__audit_answer *const *)b;
+    return strcmp(x->item_id, y->item_id);   /* byte order, as SQLite's BINARY collation */
+}
+
+/* One insert entry, ?1 its entity_id, `after` the SQL of its JSON, written straight into
+ * audit_log: the same numbering, time, actor, link and hash as the INSTEAD OF trigger of
+ * audit_append (migration 3; keep the two in step), without the view, whose trigger program
+ * copies each row through a temporary table first: that doubled the cost of an entry. */
+#define APPEND_INSERT_SQL(entity, after)                                                       \
+    "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before, after, "         \
+    "prev_hash, hash) "                                                                      \
+    "SELECT n.seq, n.at, n.actor, 'insert', '" entity "', ?1, NULL, n.after, n.prev, "        \
+    "pt_audit_hash(n.prev, n.seq, n.at, n.actor, 'insert', '" entity "', ?1, NULL, n.after) "  \
+    "FROM (SELECT coalesce((SELECT max(seq) FROM audit_log), 0) + 1 AS seq, pt_now() AS at, "  \
+    "pt_actor() AS actor, coalesce((SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1), '"  \
+    ZERO_HASH "') AS prev, " after " AS after) n"
+
+/* Writes one entry through the cached statement *cache (prepared from sql at the first call)
+ * with ?1 visit_id, ?2 n1, ?3 digest1 and, when digest2 is not NULL, ?4 n2, ?5 digest2. */
+static int append_entry(pt_ctx *ctx, sqlite3_stmt **cache, const char *sql, const char *what,
+                        int64_t visit_id, const char *digest1, int64_t n1, const char *digest2,
+                        int64_t n2)
+{
+    /* prepared once per import or scoring run */
+    int rc = *cache ? PT_OK : pt__prepare(ctx, cache, sql);
     if (rc) return rc;
     sqlite3_stmt *stmt = *cache;
     sqlite3_bind_int64(stmt, 1, visit_id);
+    sqlite3_bind_int64(stmt, 2, n1);
+    sqlite3_bind_text(stmt, 3, digest1, 64, SQLITE_STATIC);
+    if (digest2) {
+        sqlite3_bind_int64(stmt, 4, n2);
+        sqlite3_bind_text(stmt, 5, digest2, 64, SQLITE_STATIC);
+    }
     int src = sqlite3_step(stmt);
-    rc = src == SQLITE_DONE ? PT_OK : pt__error_sqlite(ctx->db, src, "cannot audit the answers");
+    rc = src == SQLITE_DONE ? PT_OK : pt__error_sqlite(ctx->db, src, what);
     sqlite3_reset(stmt);
     if (rc) pt__error_prefix("visit %" PRId64, visit_id);
     return rc;
+}
+
+int pt__audit_visit_answers(pt_ctx *ctx, sqlite3_stmt **cache, int64_t visit_id,
+                            const pt__audit_answer *answers, size_t n)
+{
+    /* the answers come in file order; the digest wants item_id order: sort pointers */
+    const pt__audit_answer *local[512];
+    const pt__audit_answer **order = local;
+    if (n > sizeof local / sizeof local[0] && !(order = malloc(n * sizeof *order)))
+        return pt__error(PT_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) order[i] = &answers[i];
+    qsort(order, n, sizeof *order, by_item_id);
+    sink st;
+    sink_start(&st, "pantau-answers-v1");
+    /* the very encoding of fn_digest_step */
+    for (size_t i = 0; i < n; i++) {
+        const pt__audit_answer *a = order[i];
+        feed_int(&st, a->position);
+        feed_str(&st, a->item_id);
+        feed_str(&st, a->value);
+        feed_int(&st, a->na);
+        feed_str(&st, a->note);
+    }
+    if (order != local) free(order);
+    char hex[65];
+    finish_hex(&st, hex);
+    return append_entry(ctx, cache,
+                        APPEND_INSERT_SQL("visit.answers",
+                                          "json_object('n_answers',?2,'sha256',?3)"),
+                        "cannot audit the answers", visit_id, hex, (int64_t)n, NULL, 0);
+}
+
+/* The score row's columns in the order of its entry (migration 3's triggers, audited[]). */
+#define SCORE_COLS                                                                             \
+    "visit_id,total,maximum,grade,grade_label,valid_until,checklist_sha256,script_sha256,"     \
+    "scored_at"
+
+/* The text score_store.c binds for a string: "" for NULL. */
+static const char *stored(const char *s)
+{
+    return s ? s : "";
+}
+
+int pt__audit_score(pt_ctx *ctx, sqlite3_stmt **cache, const pt_score *score)
+{
+    /* the values score_store.c just bound, in the same order: positions are 1, 2, ... */
+    sink st;
+    char sections[65], flags[65];
+    sink_start(&st, SECTIONS_TAG);
+    for (size_t i = 0; i < score->n_sections; i++) {
+        const pt_section_score *ss = &score->sections[i];
+        feed_int(&st, (int64_t)i + 1);
+        feed_str(&st, stored(ss->section_id));
+        feed_double(&st, ss->score);
+        feed_double(&st, ss->max);
+        feed_str(&st, stored(ss->justification));
+    }
+    finish_hex(&st, sections);
+    sink_start(&st, FLAGS_TAG);
+    for (size_t i = 0; i < score->n_flags; i++) {
+        const pt_flag *f = &score->flags[i];
+        feed_int(&st, (int64_t)i + 1);
+        feed_str(&st, stored(f->code));
+        feed_str(&st, stored(f->severity));
+        feed_str(&st, stored(f->agency));
+        feed_str(&st, stored(f->item_id));
+        feed_str(&st, stored(f->message));
+    }
+    finish_hex(&st, flags);
+    /* the score row itself is read back: its JSON is then exactly what verify rebuilds */
+    return append_entry(ctx, cache,
+                        APPEND_INSERT_SQL("score",
+                        "(SELECT json_object('visit_id',visit_id,'total',total,'maximum',maximum,"
+                        "'grade',grade,'grade_label',grade_label,'valid_until',valid_until,"
+                        "'checklist_sha256',checklist_sha256,'script_sha256',script_sha256,"
+                        "'scored_at',scored_at,'n_sections',?2,'sections_sha256',?3,"
+                        "'n_flags',?4,'flags_sha256',?5) FROM score WHERE visit_id = ?1)"),
+                        "cannot audit the score", score->visit_id, sections,
+                        (int64_t)score->n_sections, flags, (int64_t)score->n_flags);
 }
 
 /* ---- the list ---- */
@@ -304,31 +523,46 @@ int pt_audit_foreach(pt_ctx *ctx, const char *entity, int64_t entity_id,
 
 /* The audited record tables: what verify compares with the log. `cols` must list the columns
  * in the order of the json_object in the table's triggers (migration 3 and later ones). */
+enum { T_INSERT = 1, T_UPDATE = 2, T_DELETE = 4, T_ALL = 7 };
+
 typedef struct audited_table {
     const char *entity, *table, *id_col;
     const char *key_col;      /* the row's own key inside the JSON, for rows a record owns */
     const char *cols;         /* comma-separated */
     int on_insert;            /* 0: inserts are covered otherwise (answers: the digest) */
+    unsigned triggers;        /* which audit_<table>_<action> triggers must exist */
+    const char *extra;        /* more "'key',expr" pairs of the JSON (t: the row), or NULL */
+    const char *name;         /* how a problem names the record, with its id; NULL: "entity %lld" */
 } audited_table;
+
+/* A score's sections and flags, as pt__audit_score records them in the score's entry. */
+#define SCORE_CONTENT_SQL(v)                                                                   \
+    "'n_sections',(SELECT count(*) FROM score_section WHERE visit_id = " v "),"             \
+    "'sections_sha256',(SELECT pt_sections_digest(position,section_id,score,maximum,"       \
+    "justification) FROM (SELECT * FROM score_section WHERE visit_id = " v                  \
+    " ORDER BY position)),"                                                                 \
+    "'n_flags',(SELECT count(*) FROM score_flag WHERE visit_id = " v "),"                   \
+    "'flags_sha256',(SELECT pt_flags_digest(position,code,severity,agency,item_id,message) "  \
+    "FROM (SELECT * FROM score_flag WHERE visit_id = " v " ORDER BY position))"
 
 static const audited_table audited[] = {
     {"institution", "institution", "id", NULL,
      "id,reg_no,name,kind,owner,address,kelurahan,kecamatan,kabupaten_kota,province,latitude,"
      "longitude,capacity,children_in_care,reg_status,reg_date,reg_expires,contact_name,"
-     "contact_phone,contact_email,created_at,updated_at", 1},
+     "contact_phone,contact_email,created_at,updated_at", 1, T_ALL, NULL, NULL},
     {"checklist_version", "checklist_version", "id", NULL,
-     "id,checklist_id,version,title,n_items,sha256,loaded_at", 1},
+     "id,checklist_id,version,title,n_items,sha256,loaded_at", 1, T_ALL, NULL, NULL},
     {"visit", "visit", "id", NULL,
-     "id,institution_id,checklist_version_id,visit_date,visit_type,notes,source,created_at", 1},
-    {"visit_team", "visit_team", "visit_id", "position", "visit_id,position,name,agency,role", 1},
-    {"answer", "answer", "visit_id", "item_id", "visit_id,item_id,position,value,na,note", 0},
-    {"score", "score", "visit_id", NULL,
-     "visit_id,total,maximum,grade,grade_label,valid_until,checklist_sha256,script_sha256,"
-     "scored_at", 1},
-    {"score_section", "score_section", "visit_id", "position",
-     "visit_id,position,section_id,score,maximum,justification", 1},
-    {"score_flag", "score_flag", "visit_id", "position",
-     "visit_id,position,code,severity,agency,item_id,message", 1},
+     "id,institution_id,checklist_version_id,visit_date,visit_type,notes,source,created_at", 1,
+     T_ALL, NULL, NULL},
+    {"visit_team", "visit_team", "visit_id", "position", "visit_id,position,name,agency,role", 1,
+     T_ALL, NULL, NULL},
+    {"answer", "answer", "visit_id", "item_id", "visit_id,item_id,position,value,na,note", 0,
+     T_UPDATE | T_DELETE, NULL, NULL},
+    /* one entry per stored score, its sections and flags as digests (pt__audit_score): the
+     * insert entry is written by that C call, not by a trigger */
+    {"score", "score", "visit_id", NULL, SCORE_COLS, 1, T_UPDATE | T_DELETE,
+     SCORE_CONTENT_SQL("t.visit_id"), "score of visit"},
 };
 
 static const char *const guard_triggers[] = {
@@ -442,7 +676,8 @@ static int verify_triggers(pt_ctx *ctx, pt_audit_report *r)
         if (rc == 0 && !exists) rc = add_problem(r, "trigger %s is missing", guard_triggers[i]);
     }
     for (size_t t = 0; rc == 0 && t < sizeof audited / sizeof audited[0]; t++)
-        for (size_t a = audited[t].on_insert ? 0 : 1; rc == 0 && a < 3; a++) {
+        for (size_t a = 0; rc == 0 && a < 3; a++) {
+            if (!(audited[t].triggers & (1u << a))) continue;
             snprintf(name, sizeof name, "audit_%s_%s", audited[t].table, actions[a]);
             rc = trigger_exists(ctx, name, &exists);
             if (rc == 0 && !exists) rc = add_problem(r, "trigger %s is missing", name);
@@ -480,11 +715,12 @@ static void record_name(char *buf, size_t size, const audited_table *t, int64_t 
         snprintf(buf, size, "%s of visit %" PRId64 " (%s %s)", t->entity, id, t->key_col,
                  key ? key : "?");
     else
-        snprintf(buf, size, "%s %" PRId64, t->entity, id);
+        snprintf(buf, size, "%s %" PRId64, t->name ? t->name : t->entity, id);
 }
 
-/* Builds "json_object('a',t.a,'b',t.b)" from a column list, into a sqlite3_mprintf string. */
-static char *json_expr(const char *cols)
+/* Builds "json_object('a',t.a,'b',t.b<,extra>)" from a column list, into a sqlite3_mprintf
+ * string. */
+static char *json_expr(const char *cols, const char *extra)
 {
     char *out = sqlite3_mprintf("json_object(");
     const char *p = cols;
@@ -499,7 +735,7 @@ static char *json_expr(const char *cols)
         p += n + (p[n] == ',');
     }
     if (!out) return NULL;
-    char *done = sqlite3_mprintf("%s)", out);
+    char *done = sqlite3_mprintf("%s%s%s)", out, extra ? "," : "", extra ? extra : "");
     sqlite3_free(out);
     return done;
 }
@@ -508,7 +744,7 @@ static char *json_expr(const char *cols)
  * does. The SQL is built from audited[] (our own constants, never input). */
 static int verify_table(pt_ctx *ctx, const audited_table *t, pt_audit_report *r)
 {
-    char *expr = json_expr(t->cols);
+    char *expr = json_expr(t->cols, t->extra);
     if (!expr) return pt__error(PT_ENOMEM, "out of memory");
     char key_match_b[160] = "", key_match_t[160] = "", key_sel[96] = "NULL";
     if (t->key_col) {
@@ -538,7 +774,8 @@ static int verify_table(pt_ctx *ctx, const audited_table *t, pt_audit_report *r)
             /* answers are inserted without a row of their own: the digest covers them */
             if (t->on_insert)
                 rc = add_problem(r, "%s has no audit entry: it was written with the audit "
-                                 "triggers dropped", name);
+                                 "triggers dropped%s", name,
+                                 t->triggers & T_INSERT ? "" : " or by another program");
         } else if (!after) {
             rc = add_problem(r, "%s exists but the audit log recorded its deletion (row %lld): "
                              "it was put back without an audit entry", name,
@@ -615,6 +852,25 @@ static int verify_answers(pt_ctx *ctx, pt_audit_report *r)
     return rc;
 }
 
+/* Sections or flags without their score: the score's entry cannot cover them (possible only
+ * with foreign keys off, as in another program). */
+static int verify_orphans(pt_ctx *ctx, pt_audit_report *r)
+{
+    sqlite3_stmt *s;
+    int rc = pt__prepare(ctx, &s,
+        "SELECT visit_id FROM score_section WHERE visit_id NOT IN (SELECT visit_id FROM score) "
+        "UNION SELECT visit_id FROM score_flag WHERE visit_id NOT IN (SELECT visit_id FROM score) "
+        "ORDER BY 1");
+    if (rc) return rc;
+    int src;
+    while (rc == 0 && (src = sqlite3_step(s)) == SQLITE_ROW)
+        rc = add_problem(r, "visit %lld has score sections or flags but no score: they were "
+                         "written without an audit entry", (long long)sqlite3_column_int64(s, 0));
+    if (rc == 0 && src != SQLITE_DONE) rc = pt__error_sqlite(ctx->db, src, "cannot check the scores");
+    sqlite3_finalize(s);
+    return rc;
+}
+
 int pt_audit_verify(pt_ctx *ctx, pt_audit_report *report)
 {
     memset(report, 0, sizeof *report);
@@ -629,6 +885,7 @@ int pt_audit_verify(pt_ctx *ctx, pt_audit_report *report)
     for (size_t t = 0; rc == 0 && t < sizeof audited / sizeof audited[0]; t++)
         rc = verify_table(ctx, &audited[t], report);
     if (rc == 0) rc = verify_answers(ctx, report);
+    if (rc == 0) rc = verify_orphans(ctx, report);
     if (own) sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL);
     return rc;
 }

@@ -151,7 +151,12 @@ static const char *const migrations[] = {
      * chains the row; the pt_* functions exist only on a pantau connection, so any other program
      * must drop triggers to write these tables, and `pantau audit verify` sees that. Inserted
      * answers are covered by one "visit.answers" digest per visit (pt__audit_visit_answers), not
-     * one row per answer; their updates and deletes are audited row by row. */
+     * one row per answer; their updates and deletes are audited row by row. A stored score is
+     * one "score" entry written by pt__audit_score (no insert trigger): the score row plus the
+     * count and digest of its sections and of its flags, which have no triggers of their own
+     * (verify recomputes the digests); the update trigger records the same shape. Those two C
+     * entries are inserted into audit_log directly, numbered and chained exactly as
+     * audit_append_insert does (audit.c, APPEND_INSERT_SQL: keep the two in step). */
     "CREATE TABLE audit_log ("
     "  seq INTEGER PRIMARY KEY,"
     "  at TEXT NOT NULL,"
@@ -255,49 +260,14 @@ static const char *const migrations[] = {
     "  INSERT INTO audit_append VALUES ('update','visit.answers',OLD.visit_id,NULL,"
     "    (SELECT json_object('n_answers',count(*),'sha256',pt_answers_digest(position,item_id,value,na,note)) FROM (SELECT position,item_id,value,na,note FROM answer WHERE visit_id = OLD.visit_id ORDER BY item_id))); "
     "END;"
-    "CREATE TRIGGER audit_score_insert AFTER INSERT ON score BEGIN "
-    "  INSERT INTO audit_append VALUES ('insert','score',NEW.visit_id,"
-    "    NULL,"
-    "    json_object('visit_id',NEW.visit_id,'total',NEW.total,'maximum',NEW.maximum,'grade',NEW.grade,'grade_label',NEW.grade_label,'valid_until',NEW.valid_until,'checklist_sha256',NEW.checklist_sha256,'script_sha256',NEW.script_sha256,'scored_at',NEW.scored_at)); "
-    "END;"
     "CREATE TRIGGER audit_score_update AFTER UPDATE ON score BEGIN "
     "  INSERT INTO audit_append VALUES ('update','score',NEW.visit_id,"
-    "    json_object('visit_id',OLD.visit_id,'total',OLD.total,'maximum',OLD.maximum,'grade',OLD.grade,'grade_label',OLD.grade_label,'valid_until',OLD.valid_until,'checklist_sha256',OLD.checklist_sha256,'script_sha256',OLD.script_sha256,'scored_at',OLD.scored_at),"
-    "    json_object('visit_id',NEW.visit_id,'total',NEW.total,'maximum',NEW.maximum,'grade',NEW.grade,'grade_label',NEW.grade_label,'valid_until',NEW.valid_until,'checklist_sha256',NEW.checklist_sha256,'script_sha256',NEW.script_sha256,'scored_at',NEW.scored_at)); "
+    "    json_object('visit_id',OLD.visit_id,'total',OLD.total,'maximum',OLD.maximum,'grade',OLD.grade,'grade_label',OLD.grade_label,'valid_until',OLD.valid_until,'checklist_sha256',OLD.checklist_sha256,'script_sha256',OLD.script_sha256,'scored_at',OLD.scored_at,'n_sections',(SELECT count(*) FROM score_section WHERE visit_id = OLD.visit_id),'sections_sha256',(SELECT pt_sections_digest(position,section_id,score,maximum,justification) FROM (SELECT * FROM score_section WHERE visit_id = OLD.visit_id ORDER BY position)),'n_flags',(SELECT count(*) FROM score_flag WHERE visit_id = OLD.visit_id),'flags_sha256',(SELECT pt_flags_digest(position,code,severity,agency,item_id,message) FROM (SELECT * FROM score_flag WHERE visit_id = OLD.visit_id ORDER BY position))),"
+    "    json_object('visit_id',NEW.visit_id,'total',NEW.total,'maximum',NEW.maximum,'grade',NEW.grade,'grade_label',NEW.grade_label,'valid_until',NEW.valid_until,'checklist_sha256',NEW.checklist_sha256,'script_sha256',NEW.script_sha256,'scored_at',NEW.scored_at,'n_sections',(SELECT count(*) FROM score_section WHERE visit_id = NEW.visit_id),'sections_sha256',(SELECT pt_sections_digest(position,section_id,score,maximum,justification) FROM (SELECT * FROM score_section WHERE visit_id = NEW.visit_id ORDER BY position)),'n_flags',(SELECT count(*) FROM score_flag WHERE visit_id = NEW.visit_id),'flags_sha256',(SELECT pt_flags_digest(position,code,severity,agency,item_id,message) FROM (SELECT * FROM score_flag WHERE visit_id = NEW.visit_id ORDER BY position)))); "
     "END;"
     "CREATE TRIGGER audit_score_delete AFTER DELETE ON score BEGIN "
     "  INSERT INTO audit_append VALUES ('delete','score',OLD.visit_id,"
     "    json_object('visit_id',OLD.visit_id,'total',OLD.total,'maximum',OLD.maximum,'grade',OLD.grade,'grade_label',OLD.grade_label,'valid_until',OLD.valid_until,'checklist_sha256',OLD.checklist_sha256,'script_sha256',OLD.script_sha256,'scored_at',OLD.scored_at),"
-    "    NULL); "
-    "END;"
-    "CREATE TRIGGER audit_score_section_insert AFTER INSERT ON score_section BEGIN "
-    "  INSERT INTO audit_append VALUES ('insert','score_section',NEW.visit_id,"
-    "    NULL,"
-    "    json_object('visit_id',NEW.visit_id,'position',NEW.position,'section_id',NEW.section_id,'score',NEW.score,'maximum',NEW.maximum,'justification',NEW.justification)); "
-    "END;"
-    "CREATE TRIGGER audit_score_section_update AFTER UPDATE ON score_section BEGIN "
-    "  INSERT INTO audit_append VALUES ('update','score_section',NEW.visit_id,"
-    "    json_object('visit_id',OLD.visit_id,'position',OLD.position,'section_id',OLD.section_id,'score',OLD.score,'maximum',OLD.maximum,'justification',OLD.justification),"
-    "    json_object('visit_id',NEW.visit_id,'position',NEW.position,'section_id',NEW.section_id,'score',NEW.score,'maximum',NEW.maximum,'justification',NEW.justification)); "
-    "END;"
-    "CREATE TRIGGER audit_score_section_delete AFTER DELETE ON score_section BEGIN "
-    "  INSERT INTO audit_append VALUES ('delete','score_section',OLD.visit_id,"
-    "    json_object('visit_id',OLD.visit_id,'position',OLD.position,'section_id',OLD.section_id,'score',OLD.score,'maximum',OLD.maximum,'justification',OLD.justification),"
-    "    NULL); "
-    "END;"
-    "CREATE TRIGGER audit_score_flag_insert AFTER INSERT ON score_flag BEGIN "
-    "  INSERT INTO audit_append VALUES ('insert','score_flag',NEW.visit_id,"
-    "    NULL,"
-    "    json_object('visit_id',NEW.visit_id,'position',NEW.position,'code',NEW.code,'severity',NEW.severity,'agency',NEW.agency,'item_id',NEW.item_id,'message',NEW.message)); "
-    "END;"
-    "CREATE TRIGGER audit_score_flag_update AFTER UPDATE ON score_flag BEGIN "
-    "  INSERT INTO audit_append VALUES ('update','score_flag',NEW.visit_id,"
-    "    json_object('visit_id',OLD.visit_id,'position',OLD.position,'code',OLD.code,'severity',OLD.severity,'agency',OLD.agency,'item_id',OLD.item_id,'message',OLD.message),"
-    "    json_object('visit_id',NEW.visit_id,'position',NEW.position,'code',NEW.code,'severity',NEW.severity,'agency',NEW.agency,'item_id',NEW.item_id,'message',NEW.message)); "
-    "END;"
-    "CREATE TRIGGER audit_score_flag_delete AFTER DELETE ON score_flag BEGIN "
-    "  INSERT INTO audit_append VALUES ('delete','score_flag',OLD.visit_id,"
-    "    json_object('visit_id',OLD.visit_id,'position',OLD.position,'code',OLD.code,'severity',OLD.severity,'agency',OLD.agency,'item_id',OLD.item_id,'message',OLD.message),"
     "    NULL); "
     "END;"
     /* what was stored before the audit log existed: its starting point */
@@ -309,12 +279,8 @@ static const char *const migrations[] = {
     "  json_object('id',id,'institution_id',institution_id,'checklist_version_id',checklist_version_id,'visit_date',visit_date,'visit_type',visit_type,'notes',notes,'source',source,'created_at',created_at) FROM visit ORDER BY id;"
     "INSERT INTO audit_append SELECT 'insert','visit_team',visit_id,NULL,"
     "  json_object('visit_id',visit_id,'position',position,'name',name,'agency',agency,'role',role) FROM visit_team ORDER BY visit_id, position;"
-    "INSERT INTO audit_append SELECT 'insert','score',visit_id,NULL,"
-    "  json_object('visit_id',visit_id,'total',total,'maximum',maximum,'grade',grade,'grade_label',grade_label,'valid_until',valid_until,'checklist_sha256',checklist_sha256,'script_sha256',script_sha256,'scored_at',scored_at) FROM score ORDER BY visit_id;"
-    "INSERT INTO audit_append SELECT 'insert','score_section',visit_id,NULL,"
-    "  json_object('visit_id',visit_id,'position',position,'section_id',section_id,'score',score,'maximum',maximum,'justification',justification) FROM score_section ORDER BY visit_id, position;"
-    "INSERT INTO audit_append SELECT 'insert','score_flag',visit_id,NULL,"
-    "  json_object('visit_id',visit_id,'position',position,'code',code,'severity',severity,'agency',agency,'item_id',item_id,'message',message) FROM score_flag ORDER BY visit_id, position;"
+    "INSERT INTO audit_append SELECT 'insert','score',s.visit_id,NULL,"
+    "  json_object('visit_id',s.visit_id,'total',s.total,'maximum',s.maximum,'grade',s.grade,'grade_label',s.grade_label,'valid_until',s.valid_until,'checklist_sha256',s.checklist_sha256,'script_sha256',s.script_sha256,'scored_at',s.scored_at,'n_sections',(SELECT count(*) FROM score_section WHERE visit_id = s.visit_id),'sections_sha256',(SELECT pt_sections_digest(position,section_id,score,maximum,justification) FROM (SELECT * FROM score_section WHERE visit_id = s.visit_id ORDER BY position)),'n_flags',(SELECT count(*) FROM score_flag WHERE visit_id = s.visit_id),'flags_sha256',(SELECT pt_flags_digest(position,code,severity,agency,item_id,message) FROM (SELECT * FROM score_flag WHERE visit_id = s.visit_id ORDER BY position))) FROM score s ORDER BY s.visit_id;"
     "INSERT INTO audit_append SELECT 'insert','visit.answers',v.id,NULL,"
     "  (SELECT json_object('n_answers',count(*),'sha256',pt_answers_digest(position,item_id,value,na,note)) FROM (SELECT position,item_id,value,na,note FROM answer WHERE visit_id = v.id ORDER BY item_id)) FROM visit v ORDER BY v.id;",
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "authz.h"
 #include "event.h"
 #include "internal.h"
@@ -34,6 +35,7 @@ typedef struct writer {
     pt_ctx *ctx;
     sqlite3_stmt *ins_script, *del_flags, *del_sections, *del_score;
     sqlite3_stmt *ins_score, *ins_section, *ins_flag;
+    sqlite3_stmt *audit_score;   /* prepared at the first score (audit.c) */
     pt__events *events;     /* visit.scored and flag.raised, in the score's transaction */
 } writer;
 
@@ -46,6 +48,7 @@ static void writer_close(writer *w)
     sqlite3_finalize(w->ins_score);
     sqlite3_finalize(w->ins_section);
     sqlite3_finalize(w->ins_flag);
+    sqlite3_finalize(w->audit_score);
     pt__events_close(w->events);
     memset(w, 0, sizeof *w);
 }
@@ -155,6 +158,8 @@ static int write_score(writer *w, pt_score *score, const char *now, int had_scor
         bind_text(s, 7, f->message);
         rc = exec_stmt(w, s, "storing a flag", id);
     }
+    /* one audit entry for the score, its sections and its flags (they have no triggers) */
+    if (rc == 0) rc = pt__audit_score(w->ctx, &w->audit_score, score);
     return rc;
 }
 

@@ -99,13 +99,8 @@ typedef struct cl_entry {
     int *seen_line;
 } cl_entry;
 
-typedef struct checked_answer {
-    const char *item_id;
-    int position;
-    const char *value;          /* NULL when na */
-    int na;
-    const char *note;
-} checked_answer;
+/* item_id, position, value (NULL when na), na, note: audit.c digests these very values */
+typedef pt__audit_answer checked_answer;
 
 typedef struct checked_visit {
     int64_t institution_id;
@@ -552,7 +547,9 @@ static int write_visit(importer *imp, const checked_visit *cv, int64_t *id)
         if ((rc = step_done(imp, s, "storing an answer")) != 0) return rc;
     }
     /* inserted answers are audited as one digest per visit, not one row each */
-    if ((rc = pt__audit_visit_answers(imp->ctx, &imp->audit_answers, *id)) != 0) return rc;
+    if ((rc = pt__audit_visit_answers(imp->ctx, &imp->audit_answers, *id, cv->answers,
+                                      cv->n_answers)) != 0)
+        return rc;
     const cl_entry *cl = cv->checklist;
     pt_visit stored = {.id = *id, .institution_id = cv->institution_id,
                        .checklist_id = cl->checklist->id, .checklist_version = cl->checklist->version,

@@ -3,7 +3,8 @@
 The tampering tests edit the database file DIRECTLY with Python's sqlite3 module, as someone
 with the file (and not pantau) would. That connection has none of pantau's SQL functions, so
 its writes to audited tables fail until it drops an audit trigger; editing the log itself needs
-its guard trigger dropped first.
+its guard trigger dropped first. A score's sections and flags have no triggers (the score's one
+entry holds their digests), so they can be edited freely, and verify names the visit.
 """
 import json
 import sqlite3
@@ -70,7 +71,7 @@ class AuditTest(CliTestCase):
             self.assertEqual(b["prev_hash"], a["hash"])
         kinds = {(e["entity"], e["action"]) for e in everything}
         for k in [("checklist_version", "insert"), ("visit", "insert"), ("visit_team", "insert"),
-                  ("visit.answers", "insert"), ("score", "insert"), ("score_section", "insert")]:
+                  ("visit.answers", "insert"), ("score", "insert")]:
             self.assertIn(k, kinds)
         # inserted answers are one digest per visit, not one row each
         self.assertEqual(self.count("audit_log", "entity = 'answer'"), 0)
@@ -78,6 +79,20 @@ class AuditTest(CliTestCase):
         self.assertEqual(len(digest), 1)
         self.assertEqual(digest[0]["after"]["n_answers"], self.count("answer", "visit_id = 1"))
         self.assertRegex(digest[0]["after"]["sha256"], "^[0-9a-f]{64}$")
+
+    def test_a_score_is_one_entry_holding_its_sections_and_flags_as_digests(self):
+        self.assertEqual(self.count("audit_log", "entity IN ('score_section', 'score_flag')"), 0)
+        for visit in (1, 2):
+            score = self.entries("--entity", "score", "--id", visit)
+            self.assertEqual(len(score), 1, score)
+            after = score[0]["after"]
+            self.assertEqual(after["visit_id"], visit)
+            self.assertEqual(after["n_sections"], self.count("score_section", "visit_id = %d" % visit))
+            self.assertEqual(after["n_flags"], self.count("score_flag", "visit_id = %d" % visit))
+            self.assertRegex(after["sections_sha256"], "^[0-9a-f]{64}$")
+            self.assertRegex(after["flags_sha256"], "^[0-9a-f]{64}$")
+        self.assertEqual(self.entries("--entity", "score", "--id", 2)[0]["after"]["n_flags"], 1)
+        self.assertGreater(self.entries("--entity", "score", "--id", 1)[0]["after"]["n_sections"], 0)
 
     def test_the_readable_list_shows_what_an_update_changed(self):
         iid = self.institution_id("UJI-001")
@@ -93,7 +108,10 @@ class AuditTest(CliTestCase):
     def test_rescoring_is_audited_and_still_verifies(self):
         before = self.count("audit_log")
         self.ok("score", "1")
-        self.assertGreater(self.count("audit_log"), before)
+        # the old score's deletion and the new score's one entry, nothing per section or flag
+        new = self.sql("SELECT action, entity, entity_id FROM audit_log WHERE seq > ? ORDER BY seq",
+                       (before,))
+        self.assertEqual(new, [("delete", "score", 1), ("insert", "score", 1)])
         self.ok("audit", "verify")
 
     def test_a_bad_id_is_a_usage_error(self):
@@ -177,6 +195,42 @@ class AuditTest(CliTestCase):
         self.assertIn("visit 1: answers differ from their audited digest (audit log row %d)"
                       % digest_row, out)
         self.assertIn("trigger audit_answer_update is missing", out)
+
+    def test_a_score_section_changed_directly_names_the_visit(self):
+        score_row = self.sql("SELECT max(seq) FROM audit_log WHERE entity = 'score' "
+                             "AND entity_id = 1")[0][0]
+        self.tamper("UPDATE score_section SET score = score + 1 WHERE visit_id = 1 AND position = 1")
+        out, err = self.verify_fails()
+        self.assertEqual(out, ["score of visit 1: sections_sha256 differs from its last audited "
+                               "state (audit log row %d): changed without an audit entry" % score_row])
+        self.assertIn("score of visit 1: sections_sha256 differs", err)
+
+    def test_a_score_flag_deleted_or_edited_directly_names_the_visit(self):
+        self.tamper("DELETE FROM score_flag WHERE visit_id = 2")
+        out, _ = self.verify_fails()
+        self.assertEqual(len(out), 1, out)
+        self.assertTrue(out[0].startswith("score of visit 2: n_flags, flags_sha256 differs from its "
+                                          "last audited state"), out)
+
+    def test_a_score_flag_message_edited_directly_names_the_visit(self):
+        self.tamper("UPDATE score_flag SET message = 'tidak ada masalah' WHERE visit_id = 2")
+        out, _ = self.verify_fails()
+        self.assertEqual(len(out), 1, out)
+        self.assertTrue(out[0].startswith("score of visit 2: flags_sha256 differs"), out)
+
+    def test_a_score_added_or_removed_by_another_program_is_named(self):
+        self.tamper("DROP TRIGGER audit_score_delete",
+                    "DELETE FROM score WHERE visit_id = 2",    # foreign keys off: flags remain
+                    "INSERT INTO score SELECT 3, total, maximum, grade, grade_label, valid_until, "
+                    "checklist_sha256, script_sha256, scored_at FROM score WHERE visit_id = 1")
+        out, _ = self.verify_fails()
+        self.assertIn("trigger audit_score_delete is missing", out)
+        self.assertTrue(any(l.startswith("score of visit 2 is missing: deleted without an audit "
+                                         "entry") for l in out), out)
+        self.assertIn("score of visit 3 has no audit entry: it was written with the audit triggers "
+                      "dropped or by another program", out)
+        self.assertIn("visit 2 has score sections or flags but no score: they were written without "
+                      "an audit entry", out)
 
     def test_a_row_deleted_directly_is_named(self):
         self.tamper("DROP TRIGGER audit_visit_team_delete",

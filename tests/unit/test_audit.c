@@ -150,6 +150,102 @@ static void test_the_answers_digest_ignores_nothing_and_refuses_disorder(void **
     test_tmpdir_remove(dir);
 }
 
+static void exec_ok(pt_ctx *ctx, const char *sql)
+{
+    char *err = NULL;
+    int rc = sqlite3_exec(ctx->db, sql, NULL, NULL, &err);
+    if (rc != SQLITE_OK) fprintf(stderr, "%s: %s\n", sql, err ? err : "?");
+    sqlite3_free(err);
+    assert_int_equal(rc, SQLITE_OK);
+}
+
+/* The score entry's digests are computed in C from what score_store.c binds (NULL text stored
+ * as "", -0.0 as SQLite gives it back) and must equal verify's, recomputed from the tables. */
+static void test_a_score_entry_digests_its_sections_and_flags_as_stored(void **state)
+{
+    (void)state;
+    char *dir = test_tmpdir();
+    pt_ctx *ctx = test_open_db(dir);
+    /* no visit, checklist or script behind the score: only the audit is under test */
+    exec_ok(ctx, "PRAGMA foreign_keys = OFF;"
+                 "INSERT INTO score VALUES (7, 1.5, 10, 'B', 'Baik', '2027-01-01', 'c', 's', "
+                 "'2026-01-01T00:00:00Z');"
+                 "INSERT INTO score_flag VALUES (7, 1, 'GATE', 'kritis', '', '', 'pesan');");
+    sqlite3_stmt *ins;
+    assert_int_equal(sqlite3_prepare_v2(ctx->db, "INSERT INTO score_section VALUES (7, ?1, ?2, ?3, "
+                                        "?4, ?5)", -1, &ins, NULL), SQLITE_OK);
+    const pt_section_score sections[] = {{"S1", -0.0, 10, NULL}, {"S2", 2.5, 5, "alasan"}};
+    for (int i = 0; i < 2; i++) {
+        sqlite3_bind_int(ins, 1, i + 1);
+        sqlite3_bind_text(ins, 2, sections[i].section_id, -1, SQLITE_STATIC);
+        sqlite3_bind_double(ins, 3, sections[i].score);
+        sqlite3_bind_double(ins, 4, sections[i].max);
+        sqlite3_bind_text(ins, 5, sections[i].justification ? sections[i].justification : "", -1,
+                          SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+        sqlite3_reset(ins);
+    }
+    sqlite3_finalize(ins);
+    const pt_flag flags[] = {{"GATE", "kritis", NULL, NULL, "pesan"}};
+    pt_score score = {.visit_id = 7, .n_sections = 2, .sections = sections, .n_flags = 1,
+                      .flags = flags};
+    sqlite3_stmt *cache = NULL;
+    assert_int_equal(pt__audit_score(ctx, &cache, &score), 0);
+    sqlite3_finalize(cache);
+
+    collected c = {0};
+    assert_int_equal(pt_audit_foreach(ctx, "score", 7, collect, &c), 0);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.line[0], "1 local insert score 7 after");
+    assert_int_equal(test_sql_int(ctx, "SELECT json_extract(after, '$.n_sections') * 10 + "
+                                       "json_extract(after, '$.n_flags') FROM audit_log"), 21);
+    pt_audit_report r;
+    assert_int_equal(pt_audit_verify(ctx, &r), 0);
+    for (size_t i = 0; i < r.n_problems; i++) fprintf(stderr, "%s\n", r.problems[i]);
+    assert_int_equal(r.n_problems, 0);
+    pt_audit_report_clear(&r);
+
+    /* no trigger stops a direct edit of a section; verify names the score's visit */
+    exec_ok(ctx, "UPDATE score_section SET justification = 'lain' WHERE visit_id = 7 AND position = 2");
+    assert_int_equal(pt_audit_verify(ctx, &r), 0);
+    assert_int_equal(r.n_problems, 1);
+    assert_true(contains(&r, "score of visit 7: sections_sha256 differs from its last audited state "
+                             "(audit log row 1): changed without an audit entry"));
+    pt_audit_report_clear(&r);
+    pt_close(ctx);
+    test_tmpdir_remove(dir);
+}
+
+/* The importer passes its answers in file order; the digest is the table's, in item_id order. */
+static void test_the_answers_digest_from_memory_equals_the_tables(void **state)
+{
+    (void)state;
+    char *dir = test_tmpdir();
+    pt_ctx *ctx = test_open_db(dir);
+    exec_ok(ctx, "PRAGMA foreign_keys = OFF;"
+                 "INSERT INTO answer VALUES (5, 'B', 2, 'ya', 0, NULL), (5, 'A', 1, NULL, 1, 'catatan'),"
+                 " (5, 'A2', 3, '3', 0, '');");
+    const pt__audit_answer in_file_order[] = {
+        {"B", 2, "ya", 0, NULL}, {"A2", 3, "3", 0, ""}, {"A", 1, NULL, 1, "catatan"}};
+    sqlite3_stmt *cache = NULL;
+    assert_int_equal(pt__audit_visit_answers(ctx, &cache, 5, in_file_order, 3), 0);
+    sqlite3_finalize(cache);
+    assert_int_equal(test_sql_int(ctx, "SELECT json_extract(after, '$.n_answers') FROM audit_log "
+                                       "WHERE entity = 'visit.answers' AND entity_id = 5"), 3);
+    pt_audit_report r;
+    assert_int_equal(pt_audit_verify(ctx, &r), 0);
+    assert_int_equal(r.n_problems, 0);
+    pt_audit_report_clear(&r);
+
+    exec_ok(ctx, "DROP TRIGGER audit_answer_update;"
+                 "UPDATE answer SET note = NULL WHERE visit_id = 5 AND item_id = 'A2'");
+    assert_int_equal(pt_audit_verify(ctx, &r), 0);
+    assert_true(contains(&r, "visit 5: answers differ from their audited digest (audit log row 1)"));
+    pt_audit_report_clear(&r);
+    pt_close(ctx);
+    test_tmpdir_remove(dir);
+}
+
 /* A database made before the audit log (schema 2) gets its existing rows as the starting point. */
 static void test_upgrading_records_what_was_already_stored(void **state)
 {
@@ -190,6 +286,8 @@ int main(void)
         cmocka_unit_test(test_verify_names_an_edited_row_a_gap_and_a_silent_change),
         cmocka_unit_test(test_the_answers_digest_ignores_nothing_and_refuses_disorder),
         cmocka_unit_test(test_upgrading_records_what_was_already_stored),
+        cmocka_unit_test(test_a_score_entry_digests_its_sections_and_flags_as_stored),
+        cmocka_unit_test(test_the_answers_digest_from_memory_equals_the_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

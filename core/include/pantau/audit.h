@@ -8,6 +8,8 @@
  * Inserted answers are covered by one "visit.answers" entry per visit holding the sha256 of
  * all its answers in item_id order (one row per answer would double the cost of an import);
  * corrections to answers are recorded one by one, each followed by the visit's new digest.
+ * Likewise a stored score is one "score" entry holding the score row and the count and sha256
+ * of its sections and of its flags (one row per section and flag would be ten per score).
  *
  * What it protects against: the roles stop misuse through pantau; someone who edits the
  * database file directly can change anything, and then the audit log is what shows it. It
@@ -57,8 +59,8 @@ typedef struct pt_audit_report {
 
 /* Checks the whole log: every row's hash (an edited row), the numbering (deleted rows), the
  * links between rows, that the audit triggers exist, that every audited record equals its
- * last audited state (a change made with the triggers dropped), and every visit's answers
- * against their audited digest. Returns PT_OK when the check ran, whatever it found (see
+ * last audited state (a change made with the triggers dropped; for a score, its sections and
+ * flags against the entry's digests), and every visit's answers against their audited digest. Returns PT_OK when the check ran, whatever it found (see
  * report->n_problems), or a negative code when the database could not be read. Free the
  * report with pt_audit_report_clear, also after an error. */
 int pt_audit_verify(pt_ctx *ctx, pt_audit_report *report);
