@@ -31,7 +31,7 @@ static const char help_list[] =
     "\n"
     "The audit log in order: SEQ AT ACTOR ACTION ENTITY ID CHANGE. --entity keeps one kind of\n"
     "record (institution, checklist_version, visit, visit_team, visit.answers, answer, score\n"
-    "(with digests of its sections and flags), app_user ...), --id one record (a visit's id for\n"
+    "(with digests of its sections and flags) ...), --id one record (a visit's id for\n"
     "what a visit owns).\n"
     "--json prints {\"items\": [...]} with before and after as JSON objects.\n";
 

@@ -563,6 +563,10 @@ static const audited_table audited[] = {
      * insert entry is written by that C call, not by a trigger */
     {"score", "score", "visit_id", NULL, SCORE_COLS, 1, T_UPDATE | T_DELETE,
      SCORE_CONTENT_SQL("t.visit_id"), "score of visit"},
+    /* users (migration 4): never deleted, so no delete trigger; no password hash in the log */
+    {"app_user", "app_user", "id", NULL,
+     "id,name,full_name,role,agency,disabled,created_at,password_changed_at", 1,
+     T_INSERT | T_UPDATE, NULL, "user"},
 };
 
 static const char *const guard_triggers[] = {

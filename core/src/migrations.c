@@ -305,6 +305,19 @@ static const char *const migrations[] = {
     "CREATE TRIGGER app_user_never_deleted BEFORE DELETE ON app_user "
     "BEGIN SELECT RAISE(ABORT, 'a user cannot be deleted: disable it'); END;"
 
+    /* Who may do what is evidence too: users are audited like any record (recipe in audit.h),
+     * without the password hash (password_changed_at shows that it changed). No delete trigger:
+     * users are never deleted. */
+    "CREATE TRIGGER audit_app_user_insert AFTER INSERT ON app_user BEGIN "
+    "  INSERT INTO audit_append VALUES ('insert','app_user',NEW.id,NULL,"
+    "    json_object('id',NEW.id,'name',NEW.name,'full_name',NEW.full_name,'role',NEW.role,'agency',NEW.agency,'disabled',NEW.disabled,'created_at',NEW.created_at,'password_changed_at',NEW.password_changed_at)); "
+    "END;"
+    "CREATE TRIGGER audit_app_user_update AFTER UPDATE ON app_user BEGIN "
+    "  INSERT INTO audit_append VALUES ('update','app_user',NEW.id,"
+    "    json_object('id',OLD.id,'name',OLD.name,'full_name',OLD.full_name,'role',OLD.role,'agency',OLD.agency,'disabled',OLD.disabled,'created_at',OLD.created_at,'password_changed_at',OLD.password_changed_at),"
+    "    json_object('id',NEW.id,'name',NEW.name,'full_name',NEW.full_name,'role',NEW.role,'agency',NEW.agency,'disabled',NEW.disabled,'created_at',NEW.created_at,'password_changed_at',NEW.password_changed_at)); "
+    "END;"
+
     "CREATE TABLE login_token ("
     "  id INTEGER PRIMARY KEY,"
     "  user_id INTEGER NOT NULL REFERENCES app_user(id),"

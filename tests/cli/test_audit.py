@@ -7,9 +7,11 @@ its guard trigger dropped first. A score's sections and flags have no triggers (
 entry holds their digests), so they can be edited freely, and verify names the visit.
 """
 import json
+import os
 import sqlite3
+import subprocess
 
-from clitest import CliTestCase, data, main
+from clitest import BIN, CliTestCase, data, main
 
 
 class AuditTest(CliTestCase):
@@ -238,6 +240,48 @@ class AuditTest(CliTestCase):
         out, _ = self.verify_fails()
         self.assertTrue(any(l.startswith("visit_team of visit 1 (position 0) is missing: deleted "
                                          "without an audit entry") for l in out), out)
+
+
+    # ---- users ----
+
+    def as_admin(self, *args, stdin):
+        """Runs pantau with --password-stdin (users exist from here on)."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PANTAU")}
+        r = subprocess.run([BIN, "--db", self.db, "--password-stdin", *args], input=stdin,
+                           capture_output=True, text=True, cwd=self.tmp, env=env, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r
+
+    def test_users_are_audited_without_their_password_and_a_role_raised_directly_is_named(self):
+        self.as_admin("user", "add", "ani", "--role", "admin", "--agency", "Dinas Sosial",
+                      stdin="ani-rahasia1\n")
+        self.as_admin("--user", "ani", "user", "add", "budi", "--role", "inspector",
+                      "--agency", "Dinas Sosial", stdin="ani-rahasia1\nbudi-rahasia1\n")
+        self.as_admin("--user", "ani", "user", "disable", "budi", stdin="ani-rahasia1\n")
+        rows = self.sql("SELECT actor, action, entity_id, before, after FROM audit_log "
+                        "WHERE entity = 'app_user' ORDER BY seq")
+        self.assertEqual([(r[0], r[1]) for r in rows],
+                         [("local", "insert"), ("ani", "insert"), ("ani", "update")])
+        budi = self.sql("SELECT id FROM app_user WHERE name = 'budi'")[0][0]
+        self.assertEqual(json.loads(rows[2][3])["disabled"], 0)
+        self.assertEqual(json.loads(rows[2][4])["disabled"], 1)
+        for r in rows:
+            self.assertNotIn("argon2", (r[3] or "") + r[4])
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PANTAU")}
+        ok = subprocess.run([BIN, "--db", self.db, "--password-stdin", "--user", "ani", "audit",
+                             "verify"], input="ani-rahasia1\n", capture_output=True, text=True,
+                            cwd=self.tmp, env=env, timeout=300)
+        self.assertEqual(ok.returncode, 0, ok.stdout + ok.stderr)
+        # someone with the file makes budi an administrator behind pantau's back
+        self.tamper("DROP TRIGGER audit_app_user_update",
+                    "UPDATE app_user SET role = 'admin', disabled = 0 WHERE id = %d" % budi)
+        r = subprocess.run([BIN, "--db", self.db, "--password-stdin", "--user", "ani", "audit",
+                            "verify"], input="ani-rahasia1\n", capture_output=True, text=True,
+                           cwd=self.tmp, env=env, timeout=300)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("trigger audit_app_user_update is missing", r.stdout)
+        self.assertIn("user %d: role, disabled differs from its last audited state" % budi,
+                      r.stdout)
 
 
 if __name__ == "__main__":
