@@ -13,8 +13,9 @@
  *
  * Rows one C path writes many at a time are covered by a digest in one entry instead, computed
  * in C from the values just written (the costly part of auditing was SQLite re-reading them):
- * a visit's answers (pt__audit_visit_answers) and a score's sections and flags
- * (pt__audit_score). Verify recomputes the digests from the tables with the SQL aggregates.
+ * an imported visit, its team and its answers (pt__audit_visit: one "visit" entry, so visit
+ * and visit_team have no insert triggers) and a score's sections and flags (pt__audit_score).
+ * Verify recomputes the digests from the tables with the SQL aggregates.
  *
  * The hash of a row is sha256 over "pantau-audit-v1" and then each of prev_hash, seq, at,
  * actor, action, entity, entity_id, before, after as "<byte length>:<bytes>" ("-" for NULL;
@@ -405,15 +406,74 @@ static int append_entry(pt_ctx *ctx, sqlite3_stmt **cache, const char *sql, cons
     return rc;
 }
 
-int pt__audit_visit_answers(pt_ctx *ctx, sqlite3_stmt **cache, int64_t visit_id,
-                            const pt__audit_answer *answers, size_t n)
+/* Appends s to out as a JSON string, escaped as SQLite's json_object escapes: '"', '\' and
+ * the control characters; other bytes as they are. Only validity matters (verify compares the
+ * decoded values), but the same escapes keep the entry reading like a trigger's. */
+static void append_json_string(sqlite3_str *out, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    sqlite3_str_appendchar(out, 1, '"');
+    const char *run = s;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c != '"' && c != '\\' && c >= 0x20) continue;
+        sqlite3_str_append(out, run, (int)(s - run));
+        run = s + 1;
+        char esc[7] = {'\\', (char)c, 0};
+        switch (c) {
+        case '\b': esc[1] = 'b'; break;
+        case '\t': esc[1] = 't'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '"': case '\\': break;
+        default:
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+        }
+        sqlite3_str_appendall(out, esc);
+    }
+    sqlite3_str_append(out, run, (int)(s - run));
+    sqlite3_str_appendchar(out, 1, '"');
+}
+
+/* The team as the JSON array of the visit entry: each member as the visit_team triggers
+ * record a row. Returns a sqlite3_malloc'd string, or NULL when out of memory. */
+static char *team_json(const pt__audited_visit *v)
+{
+    sqlite3_str *out = sqlite3_str_new(NULL);
+    sqlite3_str_appendchar(out, 1, '[');
+    for (size_t i = 0; i < v->n_team; i++) {
+        const pt_team_member *m = &v->team[i];
+        sqlite3_str_appendf(out, "%s{\"visit_id\":%lld,\"position\":%lld,\"name\":", i ? "," : "",
+                            (long long)v->id, (long long)i);
+        append_json_string(out, m->name ? m->name : "");
+        sqlite3_str_appendall(out, ",\"agency\":");
+        append_json_string(out, m->agency ? m->agency : "");
+        sqlite3_str_appendall(out, ",\"role\":");
+        if (m->role) append_json_string(out, m->role);
+        else sqlite3_str_appendall(out, "null");
+        sqlite3_str_appendchar(out, 1, '}');
+    }
+    sqlite3_str_appendchar(out, 1, ']');
+    return sqlite3_str_finish(out);   /* NULL if any append ran out of memory */
+}
+
+static int bind_or_null(sqlite3_stmt *stmt, int i, const char *s)
+{
+    return s ? sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(stmt, i);
+}
+
+int pt__audit_visit(pt_ctx *ctx, sqlite3_stmt **cache, const pt__audited_visit *v)
 {
     /* the answers come in file order; the digest wants item_id order: sort pointers */
     const pt__audit_answer *local[512];
     const pt__audit_answer **order = local;
+    size_t n = v->n_answers;
     if (n > sizeof local / sizeof local[0] && !(order = malloc(n * sizeof *order)))
         return pt__error(PT_ENOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++) order[i] = &answers[i];
+    for (size_t i = 0; i < n; i++) order[i] = &v->answers[i];
     qsort(order, n, sizeof *order, by_item_id);
     sink st;
     sink_start(&st, "pantau-answers-v1");
@@ -429,10 +489,39 @@ int pt__audit_visit_answers(pt_ctx *ctx, sqlite3_stmt **cache, int64_t visit_id,
     if (order != local) free(order);
     char hex[65];
     finish_hex(&st, hex);
-    return append_entry(ctx, cache,
-                        APPEND_INSERT_SQL("visit.answers",
-                                          "json_object('n_answers',?2,'sha256',?3)"),
-                        "cannot audit the answers", visit_id, hex, (int64_t)n, NULL, 0);
+    char *team = team_json(v);
+    if (!team) return pt__error(PT_ENOMEM, "out of memory");
+
+    /* prepared once per import; the row's JSON is built by json_object from the values the
+     * importer bound, as the visit triggers build it from the row */
+    int rc = *cache ? PT_OK
+                    : pt__prepare(ctx, cache, APPEND_INSERT_SQL("visit",
+                          "json_object('id',?1,'institution_id',?2,'checklist_version_id',?3,"
+                          "'visit_date',?4,'visit_type',?5,'notes',?6,'source',?7,"
+                          "'created_at',?8,'team',json(?9),'n_answers',?10,"
+                          "'answers_sha256',?11)"));
+    if (rc) {
+        sqlite3_free(team);
+        return rc;
+    }
+    sqlite3_stmt *stmt = *cache;
+    sqlite3_bind_int64(stmt, 1, v->id);
+    sqlite3_bind_int64(stmt, 2, v->institution_id);
+    sqlite3_bind_int64(stmt, 3, v->checklist_version_id);
+    bind_or_null(stmt, 4, v->date);
+    bind_or_null(stmt, 5, v->type);
+    bind_or_null(stmt, 6, v->notes);
+    bind_or_null(stmt, 7, v->source);
+    bind_or_null(stmt, 8, v->created_at);
+    sqlite3_bind_text(stmt, 9, team, -1, sqlite3_free);   /* the statement frees it */
+    sqlite3_bind_int64(stmt, 10, (sqlite3_int64)n);
+    sqlite3_bind_text(stmt, 11, hex, 64, SQLITE_STATIC);
+    int src = sqlite3_step(stmt);
+    rc = src == SQLITE_DONE ? PT_OK : pt__error_sqlite(ctx->db, src, "cannot audit the visit");
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);   /* hex is on this stack */
+    if (rc) pt__error_prefix("visit %" PRId64, v->id);
+    return rc;
 }
 
 /* The score row's columns in the order of its entry (migration 3's triggers, audited[]). */
@@ -533,7 +622,14 @@ typedef struct audited_table {
     unsigned triggers;        /* which audit_<table>_<action> triggers must exist */
     const char *extra;        /* more "'key',expr" pairs of the JSON (t: the row), or NULL */
     const char *name;         /* how a problem names the record, with its id; NULL: "entity %lld" */
+    unsigned how;             /* how verify compares the rows with the log: CHECK_* */
 } audited_table;
+
+/* CHECK_ROWS: each row with its own last entry (verify_table). CHECK_COLS: the same, but an
+ * entry may hold more keys than the row (a visit's insert entry: its team and answers too), so
+ * only the row's columns are compared. CHECK_TEAM: visit_team rows, whose insert is inside their
+ * visit's entry (verify_team). */
+enum { CHECK_ROWS = 0, CHECK_COLS = 1, CHECK_TEAM = 2 };
 
 /* A score's sections and flags, as pt__audit_score records them in the score's entry. */
 #define SCORE_CONTENT_SQL(v)                                                                   \
@@ -545,28 +641,31 @@ typedef struct audited_table {
     "'flags_sha256',(SELECT pt_flags_digest(position,code,severity,agency,item_id,message) "  \
     "FROM (SELECT * FROM score_flag WHERE visit_id = " v " ORDER BY position))"
 
+#define VISIT_COLS "id,institution_id,checklist_version_id,visit_date,visit_type,notes,source,created_at"
+#define TEAM_COLS "visit_id,position,name,agency,role"
+
 static const audited_table audited[] = {
     {"institution", "institution", "id", NULL,
      "id,reg_no,name,kind,owner,address,kelurahan,kecamatan,kabupaten_kota,province,latitude,"
      "longitude,capacity,children_in_care,reg_status,reg_date,reg_expires,contact_name,"
-     "contact_phone,contact_email,created_at,updated_at", 1, T_ALL, NULL, NULL},
+     "contact_phone,contact_email,created_at,updated_at", 1, T_ALL, NULL, NULL, CHECK_ROWS},
     {"checklist_version", "checklist_version", "id", NULL,
-     "id,checklist_id,version,title,n_items,sha256,loaded_at", 1, T_ALL, NULL, NULL},
-    {"visit", "visit", "id", NULL,
-     "id,institution_id,checklist_version_id,visit_date,visit_type,notes,source,created_at", 1,
-     T_ALL, NULL, NULL},
-    {"visit_team", "visit_team", "visit_id", "position", "visit_id,position,name,agency,role", 1,
-     T_ALL, NULL, NULL},
+     "id,checklist_id,version,title,n_items,sha256,loaded_at", 1, T_ALL, NULL, NULL, CHECK_ROWS},
+    /* a visit's insert entry is written by pt__audit_visit, with its team and answers: the
+     * importer is the only writer of visits and teams, so neither has an insert trigger */
+    {"visit", "visit", "id", NULL, VISIT_COLS, 1, T_UPDATE | T_DELETE, NULL, NULL, CHECK_COLS},
+    {"visit_team", "visit_team", "visit_id", "position", TEAM_COLS, 1, T_UPDATE | T_DELETE, NULL,
+     NULL, CHECK_TEAM},
     {"answer", "answer", "visit_id", "item_id", "visit_id,item_id,position,value,na,note", 0,
-     T_UPDATE | T_DELETE, NULL, NULL},
+     T_UPDATE | T_DELETE, NULL, NULL, CHECK_ROWS},
     /* one entry per stored score, its sections and flags as digests (pt__audit_score): the
      * insert entry is written by that C call, not by a trigger */
     {"score", "score", "visit_id", NULL, SCORE_COLS, 1, T_UPDATE | T_DELETE,
-     SCORE_CONTENT_SQL("t.visit_id"), "score of visit"},
+     SCORE_CONTENT_SQL("t.visit_id"), "score of visit", CHECK_ROWS},
     /* users (migration 4): never deleted, so no delete trigger; no password hash in the log */
     {"app_user", "app_user", "id", NULL,
      "id,name,full_name,role,agency,disabled,created_at,password_changed_at", 1,
-     T_INSERT | T_UPDATE, NULL, "user"},
+     T_INSERT | T_UPDATE, NULL, "user", CHECK_ROWS},
 };
 
 static const char *const guard_triggers[] = {
@@ -723,16 +822,21 @@ static void record_name(char *buf, size_t size, const audited_table *t, int64_t 
 }
 
 /* Builds "json_object('a',t.a,'b',t.b<,extra>)" from a column list, into a sqlite3_mprintf
- * string. */
-static char *json_expr(const char *cols, const char *extra)
+ * string; with from, the same object of the columns inside the JSON text from
+ * ("json_object('a',json_extract(from,'$.a'),...)"): an entry's values rebuilt by the very
+ * json_object that builds the row's, so equal values give equal text whatever the entry's
+ * escapes or extra keys. */
+static char *json_expr(const char *cols, const char *extra, const char *from)
 {
     char *out = sqlite3_mprintf("json_object(");
     const char *p = cols;
     int first = 1;
     while (out && *p) {
         size_t n = strcspn(p, ",");
-        char *next = sqlite3_mprintf("%s%s'%.*s',t.%.*s", out, first ? "" : ",", (int)n, p,
-                                     (int)n, p);
+        char *next = from ? sqlite3_mprintf("%s%s'%.*s',json_extract(%s,'$.%.*s')", out,
+                                            first ? "" : ",", (int)n, p, from, (int)n, p)
+                          : sqlite3_mprintf("%s%s'%.*s',t.%.*s", out, first ? "" : ",", (int)n, p,
+                                            (int)n, p);
         sqlite3_free(out);
         out = next;
         first = 0;
@@ -744,24 +848,54 @@ static char *json_expr(const char *cols, const char *extra)
     return done;
 }
 
+/* The last audited state of each visit_team row (visit_id, position, seq, after; after NULL
+ * when deleted): its last visit_team entry, or its element of the team array of its visit's
+ * last insert entry, whichever is later. A visit's insert (or delete) entry starts its team
+ * afresh: visit_team entries before it no longer count. ?1 is 'visit_team'. */
+#define TEAM_LATEST_CTE                                                                        \
+    "WITH base AS (SELECT entity_id AS visit_id, max(seq) AS seq, after FROM audit_log "       \
+    "  WHERE entity = 'visit' AND action IN ('insert','delete') GROUP BY entity_id), "         \
+    "logged (visit_id, position, seq, after) AS ("                                            \
+    "  SELECT b.visit_id, json_extract(e.value, '$.position'), b.seq, e.value "               \
+    "    FROM base b, json_each(b.after, '$.team') e "                                        \
+    "  UNION ALL SELECT a.entity_id, json_extract(coalesce(a.after, a.before), '$.position'), " \
+    "    a.seq, a.after FROM audit_log a WHERE a.entity = ?1 "                                \
+    "    AND a.seq > coalesce((SELECT seq FROM base WHERE visit_id = a.entity_id), 0)), "     \
+    "latest AS (SELECT visit_id, position, max(seq) AS seq, after FROM logged "               \
+    "  GROUP BY visit_id, position) "
+
 /* Every stored record equals its last audited state, and every record the log says exists
  * does. The SQL is built from audited[] (our own constants, never input). */
 static int verify_table(pt_ctx *ctx, const audited_table *t, pt_audit_report *r)
 {
-    char *expr = json_expr(t->cols, t->extra);
+    char *expr = json_expr(t->cols, t->extra, NULL);
     if (!expr) return pt__error(PT_ENOMEM, "out of memory");
+    /* the last entry's state as verify compares it with the row */
+    char *logged = t->how == CHECK_ROWS ? sqlite3_mprintf("l.after") : json_expr(t->cols, NULL, "l.after");
+    if (!logged) {
+        sqlite3_free(expr);
+        return pt__error(PT_ENOMEM, "out of memory");
+    }
     char key_match_b[160] = "", key_match_t[160] = "", key_sel[96] = "NULL";
     if (t->key_col) {
         snprintf(key_match_b, sizeof key_match_b,
                  " AND json_extract(coalesce(a.after, a.before), '$.%s') = t.%s", t->key_col, t->key_col);
         snprintf(key_sel, sizeof key_sel, "t.%s", t->key_col);
     }
-    char *sql = sqlite3_mprintf(
-        "SELECT t.%s, %s, %s, l.seq, l.action, l.after FROM %s t LEFT JOIN audit_log l ON l.seq = "
-        "(SELECT a.seq FROM audit_log a WHERE a.entity = ?1 AND a.entity_id = t.%s%s "
-        "ORDER BY a.seq DESC LIMIT 1) ORDER BY 1, 2",
-        t->id_col, key_sel, expr, t->table, t->id_col, key_match_b);
+    char *sql = t->how == CHECK_TEAM
+        ? sqlite3_mprintf(TEAM_LATEST_CTE
+              "SELECT t.visit_id, t.position, %s, l.seq, NULL, "
+              "CASE WHEN l.after IS NOT NULL THEN %s END FROM visit_team t "
+              "LEFT JOIN latest l ON l.visit_id = t.visit_id AND l.position = t.position "
+              "ORDER BY 1, 2", expr, logged)
+        : sqlite3_mprintf(
+              "SELECT t.%s, %s, %s, l.seq, l.action, CASE WHEN l.after IS NOT NULL THEN %s END "
+              "FROM %s t LEFT JOIN audit_log l ON l.seq = "
+              "(SELECT a.seq FROM audit_log a WHERE a.entity = ?1 AND a.entity_id = t.%s%s "
+              "ORDER BY a.seq DESC LIMIT 1) ORDER BY 1, 2",
+              t->id_col, key_sel, expr, logged, t->table, t->id_col, key_match_b);
     sqlite3_free(expr);
+    sqlite3_free(logged);
     if (!sql) return pt__error(PT_ENOMEM, "out of memory");
     sqlite3_stmt *s;
     int rc = pt__prepare(ctx, &s, sql);
@@ -805,7 +939,12 @@ static int verify_table(pt_ctx *ctx, const audited_table *t, pt_audit_report *r)
                  t->key_col, t->key_col);
         snprintf(key_sel, sizeof key_sel, "json_extract(a.after, '$.%s')", t->key_col);
     }
-    sql = sqlite3_mprintf(
+    sql = t->how == CHECK_TEAM
+        ? sqlite3_mprintf(TEAM_LATEST_CTE
+              "SELECT l.visit_id, l.position, l.seq FROM latest l WHERE l.after IS NOT NULL "
+              "AND NOT EXISTS (SELECT 1 FROM visit_team t WHERE t.visit_id = l.visit_id "
+              "AND t.position = l.position) ORDER BY l.seq")
+        : sqlite3_mprintf(
         "SELECT a.entity_id, %s, a.seq FROM audit_log a WHERE a.entity = ?1 AND a.after IS NOT NULL "
         "AND a.seq = (SELECT max(b.seq) FROM audit_log b WHERE b.entity = a.entity "
         "AND b.entity_id = a.entity_id%s) "
@@ -826,17 +965,23 @@ static int verify_table(pt_ctx *ctx, const audited_table *t, pt_audit_report *r)
     return rc;
 }
 
-/* Each visit's answers against the latest digest the log holds for it. */
+/* Each visit's answers against the latest digest the log holds for it: its visit's insert
+ * entry (pt__audit_visit) or a later "visit.answers" entry (the answer triggers). */
 static int verify_answers(pt_ctx *ctx, pt_audit_report *r)
 {
     sqlite3_stmt *s;
     int rc = pt__prepare(ctx, &s,
-        "SELECT v.id, " ANSWERS_DIGEST_SQL("v.id") ", l.seq, l.after, "
+        "SELECT v.id, " ANSWERS_DIGEST_SQL("v.id") ", l.seq, "
+        "CASE l.entity WHEN 'visit' THEN json_object('n_answers',json_extract(l.after,'$.n_answers'),"
+        "'sha256',json_extract(l.after,'$.answers_sha256')) ELSE l.after END, "
         "EXISTS (SELECT 1 FROM visit WHERE id = v.id) "
         "FROM (SELECT id FROM visit UNION SELECT entity_id FROM audit_log "
-        "      WHERE entity = 'visit.answers') v "
-        "LEFT JOIN audit_log l ON l.seq = (SELECT max(seq) FROM audit_log "
-        "      WHERE entity = 'visit.answers' AND entity_id = v.id) "
+        "      WHERE entity = 'visit.answers' OR (entity = 'visit' AND action = 'insert')) v "
+        "LEFT JOIN audit_log l ON l.seq = max("
+        "  coalesce((SELECT max(seq) FROM audit_log WHERE entity = 'visit.answers' "
+        "            AND entity_id = v.id), 0), "
+        "  coalesce((SELECT max(seq) FROM audit_log WHERE entity = 'visit' "
+        "            AND entity_id = v.id AND action = 'insert'), 0)) "
         "ORDER BY v.id");
     if (rc) return rc;
     int src;

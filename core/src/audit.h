@@ -1,6 +1,6 @@
 /*
  * The audit log's internals (audit.c): the SQL functions its triggers call, the actor they
- * record, and the digest of a visit's answers. Not installed.
+ * record, and the C-written entries of an imported visit and of a score. Not installed.
  *
  * HOW TO AUDIT A NEW TABLE (in the migration that creates it; never edit a shipped one):
  *   1. one trigger per change, named audit_<table>_<insert|update|delete>, each writing one row
@@ -24,7 +24,7 @@
  *      exist and that every row equals its last audited state.
  *      Rows written many at a time by one C path (answers, a score's sections and flags) may
  *      instead be covered by a digest in their owner's entry, computed in C from the values
- *      just written (pt__audit_visit_answers, pt__audit_score): one entry per owner instead
+ *      just written (pt__audit_visit, pt__audit_score): one entry per owner instead
  *      of one per row; verify recomputes the digest from the table (pt_rows_digest).
  *   3. in the same migration, record the rows that already exist as the starting point:
  *        INSERT INTO audit_append SELECT 'insert', 'app_user', id, NULL, json_object(...)
@@ -59,20 +59,34 @@ typedef struct pt__audit_answer {
     const char *note;
 } pt__audit_answer;
 
-/* Records the digest of visit_id's answers (a "visit.answers" row),
- * once all of them are written, inside the caller's transaction. The digest is computed here
- * from answers[0..n) (any order: sorted by item_id here), the very values just inserted, so
- * the rows are not read back; verify recomputes it from the table. *stmt caches the prepared
- * statement between calls (NULL at first); the caller finalizes it (sqlite3_finalize). */
-int pt__audit_visit_answers(pt_ctx *ctx, sqlite3_stmt **stmt, int64_t visit_id,
-                            const pt__audit_answer *answers, size_t n);
+/* A visit as the importer just inserted it: the values it bound to the visit row (id is the
+ * new rowid), its team (positions 0, 1, ... in array order) and its answers. */
+typedef struct pt__audited_visit {
+    int64_t id, institution_id, checklist_version_id;
+    const char *date, *type, *notes, *source, *created_at;   /* notes, source may be NULL */
+    size_t n_team;
+    const struct pt_team_member *team;
+    size_t n_answers;
+    const pt__audit_answer *answers;
+} pt__audited_visit;
+
+/* Records an imported visit as ONE "visit" insert entry: the visit row's JSON (the columns of
+ * the visit triggers), 'team' (the array of its visit_team rows, each as the visit_team
+ * triggers record one), 'n_answers' and 'answers_sha256' (the digest of its answers). Call it
+ * once the visit, its team and its answers are written, inside the caller's transaction:
+ * visit and visit_team have no insert triggers (the importer is their only writer), and
+ * inserted answers no row of their own. Everything is computed here from *visit, the very
+ * values just inserted, so nothing is read back; verify compares each table with it. *stmt
+ * caches the prepared statement between calls (NULL at first); the caller finalizes it
+ * (sqlite3_finalize). */
+int pt__audit_visit(pt_ctx *ctx, sqlite3_stmt **stmt, const pt__audited_visit *visit);
 
 /* Records score->visit_id's stored score as ONE "score" entry: the score row (read back from
  * the table) plus the count and sha256 of its sections and of its flags, computed here from
  * score (the values just inserted, in position order). Call it once the score, its sections
  * and its flags are written, inside the same transaction: score_section and score_flag have no
  * triggers of their own, and score has none on insert (this call is its insert entry). *stmt
- * caches the prepared statement as for pt__audit_visit_answers. */
+ * caches the prepared statement as for pt__audit_visit. */
 struct pt_score;
 int pt__audit_score(pt_ctx *ctx, sqlite3_stmt **stmt, const struct pt_score *score);
 

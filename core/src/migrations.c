@@ -149,12 +149,15 @@ static const char *const migrations[] = {
      * before, after), prev_hash the previous row's hash (64 zeros for the first). Triggers on the
      * record tables write it through the view audit_append, whose INSTEAD OF trigger numbers and
      * chains the row; the pt_* functions exist only on a pantau connection, so any other program
-     * must drop triggers to write these tables, and `pantau audit verify` sees that. Inserted
-     * answers are covered by one "visit.answers" digest per visit (pt__audit_visit_answers), not
-     * one row per answer; their updates and deletes are audited row by row. A stored score is
+     * must drop triggers to write these tables, and `pantau audit verify` sees that. An imported
+     * visit is ONE "visit" entry written by pt__audit_visit (visit and visit_team have no insert
+     * trigger: the importer is their only writer): the visit row plus 'team' (its visit_team
+     * rows, as an array) and 'n_answers' and 'answers_sha256' (the digest of its answers, not
+     * one row per answer). Updates and deletes of visits, team rows and answers are audited row
+     * by row (an answer's also as a new "visit.answers" digest). A stored score is
      * one "score" entry written by pt__audit_score (no insert trigger): the score row plus the
      * count and digest of its sections and of its flags, which have no triggers of their own
-     * (verify recomputes the digests); the update trigger records the same shape. Those two C
+     * (verify recomputes the digests); the update trigger records the same shape. Those C
      * entries are inserted into audit_log directly, numbered and chained exactly as
      * audit_append_insert does (audit.c, APPEND_INSERT_SQL: keep the two in step). */
     "CREATE TABLE audit_log ("
@@ -216,11 +219,6 @@ static const char *const migrations[] = {
     "    json_object('id',OLD.id,'checklist_id',OLD.checklist_id,'version',OLD.version,'title',OLD.title,'n_items',OLD.n_items,'sha256',OLD.sha256,'loaded_at',OLD.loaded_at),"
     "    NULL); "
     "END;"
-    "CREATE TRIGGER audit_visit_insert AFTER INSERT ON visit BEGIN "
-    "  INSERT INTO audit_append VALUES ('insert','visit',NEW.id,"
-    "    NULL,"
-    "    json_object('id',NEW.id,'institution_id',NEW.institution_id,'checklist_version_id',NEW.checklist_version_id,'visit_date',NEW.visit_date,'visit_type',NEW.visit_type,'notes',NEW.notes,'source',NEW.source,'created_at',NEW.created_at)); "
-    "END;"
     "CREATE TRIGGER audit_visit_update AFTER UPDATE ON visit BEGIN "
     "  INSERT INTO audit_append VALUES ('update','visit',NEW.id,"
     "    json_object('id',OLD.id,'institution_id',OLD.institution_id,'checklist_version_id',OLD.checklist_version_id,'visit_date',OLD.visit_date,'visit_type',OLD.visit_type,'notes',OLD.notes,'source',OLD.source,'created_at',OLD.created_at),"
@@ -230,11 +228,6 @@ static const char *const migrations[] = {
     "  INSERT INTO audit_append VALUES ('delete','visit',OLD.id,"
     "    json_object('id',OLD.id,'institution_id',OLD.institution_id,'checklist_version_id',OLD.checklist_version_id,'visit_date',OLD.visit_date,'visit_type',OLD.visit_type,'notes',OLD.notes,'source',OLD.source,'created_at',OLD.created_at),"
     "    NULL); "
-    "END;"
-    "CREATE TRIGGER audit_visit_team_insert AFTER INSERT ON visit_team BEGIN "
-    "  INSERT INTO audit_append VALUES ('insert','visit_team',NEW.visit_id,"
-    "    NULL,"
-    "    json_object('visit_id',NEW.visit_id,'position',NEW.position,'name',NEW.name,'agency',NEW.agency,'role',NEW.role)); "
     "END;"
     "CREATE TRIGGER audit_visit_team_update AFTER UPDATE ON visit_team BEGIN "
     "  INSERT INTO audit_append VALUES ('update','visit_team',NEW.visit_id,"
@@ -275,14 +268,13 @@ static const char *const migrations[] = {
     "  json_object('id',id,'reg_no',reg_no,'name',name,'kind',kind,'owner',owner,'address',address,'kelurahan',kelurahan,'kecamatan',kecamatan,'kabupaten_kota',kabupaten_kota,'province',province,'latitude',latitude,'longitude',longitude,'capacity',capacity,'children_in_care',children_in_care,'reg_status',reg_status,'reg_date',reg_date,'reg_expires',reg_expires,'contact_name',contact_name,'contact_phone',contact_phone,'contact_email',contact_email,'created_at',created_at,'updated_at',updated_at) FROM institution ORDER BY id;"
     "INSERT INTO audit_append SELECT 'insert','checklist_version',id,NULL,"
     "  json_object('id',id,'checklist_id',checklist_id,'version',version,'title',title,'n_items',n_items,'sha256',sha256,'loaded_at',loaded_at) FROM checklist_version ORDER BY id;"
-    "INSERT INTO audit_append SELECT 'insert','visit',id,NULL,"
-    "  json_object('id',id,'institution_id',institution_id,'checklist_version_id',checklist_version_id,'visit_date',visit_date,'visit_type',visit_type,'notes',notes,'source',source,'created_at',created_at) FROM visit ORDER BY id;"
-    "INSERT INTO audit_append SELECT 'insert','visit_team',visit_id,NULL,"
-    "  json_object('visit_id',visit_id,'position',position,'name',name,'agency',agency,'role',role) FROM visit_team ORDER BY visit_id, position;"
     "INSERT INTO audit_append SELECT 'insert','score',s.visit_id,NULL,"
     "  json_object('visit_id',s.visit_id,'total',s.total,'maximum',s.maximum,'grade',s.grade,'grade_label',s.grade_label,'valid_until',s.valid_until,'checklist_sha256',s.checklist_sha256,'script_sha256',s.script_sha256,'scored_at',s.scored_at,'n_sections',(SELECT count(*) FROM score_section WHERE visit_id = s.visit_id),'sections_sha256',(SELECT pt_sections_digest(position,section_id,score,maximum,justification) FROM (SELECT * FROM score_section WHERE visit_id = s.visit_id ORDER BY position)),'n_flags',(SELECT count(*) FROM score_flag WHERE visit_id = s.visit_id),'flags_sha256',(SELECT pt_flags_digest(position,code,severity,agency,item_id,message) FROM (SELECT * FROM score_flag WHERE visit_id = s.visit_id ORDER BY position))) FROM score s ORDER BY s.visit_id;"
-    "INSERT INTO audit_append SELECT 'insert','visit.answers',v.id,NULL,"
-    "  (SELECT json_object('n_answers',count(*),'sha256',pt_answers_digest(position,item_id,value,na,note)) FROM (SELECT position,item_id,value,na,note FROM answer WHERE visit_id = v.id ORDER BY item_id)) FROM visit v ORDER BY v.id;",
+    "INSERT INTO audit_append SELECT 'insert','visit',v.id,NULL,"
+    "  json_object('id',v.id,'institution_id',v.institution_id,'checklist_version_id',v.checklist_version_id,'visit_date',v.visit_date,'visit_type',v.visit_type,'notes',v.notes,'source',v.source,'created_at',v.created_at,"
+    "    'team',json((SELECT json_group_array(json_object('visit_id',visit_id,'position',position,'name',name,'agency',agency,'role',role)) FROM (SELECT * FROM visit_team WHERE visit_id = v.id ORDER BY position))),"
+    "    'n_answers',(SELECT count(*) FROM answer WHERE visit_id = v.id),"
+    "    'answers_sha256',(SELECT pt_answers_digest(position,item_id,value,na,note) FROM (SELECT position,item_id,value,na,note FROM answer WHERE visit_id = v.id ORDER BY item_id))) FROM visit v ORDER BY v.id;",
 
     /* 4: users, roles and login tokens (user.c; who may do what is authz.c's table) */
     "CREATE TABLE app_user ("

@@ -131,7 +131,7 @@ typedef struct importer {
     int visit_errors;                       /* errors of the visit being checked */
     /* pass two */
     sqlite3_stmt *insert_visit, *insert_team, *insert_answer;
-    sqlite3_stmt *audit_answers;   /* prepared at the first visit (audit.c) */
+    sqlite3_stmt *audit_visit;     /* prepared at the first visit (audit.c) */
     pt__events *events;                     /* "visit.imported", in the same transaction */
 } importer;
 
@@ -546,10 +546,14 @@ static int write_visit(importer *imp, const checked_visit *cv, int64_t *id)
         bind_text(s, 6, a->note);
         if ((rc = step_done(imp, s, "storing an answer")) != 0) return rc;
     }
-    /* inserted answers are audited as one digest per visit, not one row each */
-    if ((rc = pt__audit_visit_answers(imp->ctx, &imp->audit_answers, *id, cv->answers,
-                                      cv->n_answers)) != 0)
-        return rc;
+    /* the visit, its team and its answers are audited as one entry, from these values */
+    pt__audited_visit audited = {
+        .id = *id, .institution_id = cv->institution_id,
+        .checklist_version_id = cv->checklist->version_id, .date = cv->date, .type = cv->type,
+        .notes = cv->notes, .source = imp->source, .created_at = imp->created_at,
+        .n_team = cv->n_team, .team = cv->team, .n_answers = cv->n_answers,
+        .answers = cv->answers};
+    if ((rc = pt__audit_visit(imp->ctx, &imp->audit_visit, &audited)) != 0) return rc;
     const cl_entry *cl = cv->checklist;
     pt_visit stored = {.id = *id, .institution_id = cv->institution_id,
                        .checklist_id = cl->checklist->id, .checklist_version = cl->checklist->version,
@@ -617,7 +621,7 @@ static void importer_done(importer *imp)
     sqlite3_finalize(imp->insert_visit);
     sqlite3_finalize(imp->insert_team);
     sqlite3_finalize(imp->insert_answer);
-    sqlite3_finalize(imp->audit_answers);
+    sqlite3_finalize(imp->audit_visit);
     pt__events_close(imp->events);
     for (size_t b = 0; b < CACHE_BUCKETS; b++)
         for (cl_entry *e = imp->checklists[b]; e; e = e->next) pt_checklist_free(e->checklist);

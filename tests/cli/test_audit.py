@@ -72,15 +72,21 @@ class AuditTest(CliTestCase):
         for a, b in zip(everything, everything[1:]):
             self.assertEqual(b["prev_hash"], a["hash"])
         kinds = {(e["entity"], e["action"]) for e in everything}
-        for k in [("checklist_version", "insert"), ("visit", "insert"), ("visit_team", "insert"),
-                  ("visit.answers", "insert"), ("score", "insert")]:
+        for k in [("checklist_version", "insert"), ("visit", "insert"), ("score", "insert")]:
             self.assertIn(k, kinds)
-        # inserted answers are one digest per visit, not one row each
-        self.assertEqual(self.count("audit_log", "entity = 'answer'"), 0)
-        digest = self.entries("--entity", "visit.answers", "--id", 1)
-        self.assertEqual(len(digest), 1)
-        self.assertEqual(digest[0]["after"]["n_answers"], self.count("answer", "visit_id = 1"))
-        self.assertRegex(digest[0]["after"]["sha256"], "^[0-9a-f]{64}$")
+        # an imported visit is ONE entry: its row, its team and its answers' digest
+        self.assertEqual(self.count("audit_log", "entity IN ('answer', 'visit_team', 'visit.answers')"), 0)
+        visit = self.entries("--entity", "visit", "--id", 1)
+        self.assertEqual(len(visit), 1)
+        after = visit[0]["after"]
+        self.assertEqual(after["id"], 1)
+        self.assertEqual(after["n_answers"], self.count("answer", "visit_id = 1"))
+        self.assertRegex(after["answers_sha256"], "^[0-9a-f]{64}$")
+        team = self.sql("SELECT visit_id, position, name, agency, role FROM visit_team "
+                        "WHERE visit_id = 1 ORDER BY position")
+        self.assertGreater(len(team), 0)
+        self.assertEqual([(m["visit_id"], m["position"], m["name"], m["agency"], m["role"])
+                          for m in after["team"]], team)
 
     def test_a_score_is_one_entry_holding_its_sections_and_flags_as_digests(self):
         self.assertEqual(self.count("audit_log", "entity IN ('score_section', 'score_flag')"), 0)
@@ -188,8 +194,9 @@ class AuditTest(CliTestCase):
     def test_an_answer_changed_directly_names_the_visit(self):
         item, value = self.sql("SELECT item_id, value FROM answer WHERE visit_id = 1 AND na = 0 "
                                "ORDER BY position LIMIT 1")[0]
-        digest_row = self.sql("SELECT max(seq) FROM audit_log WHERE entity = 'visit.answers' "
-                              "AND entity_id = 1")[0][0]
+        # the digest is in the visit's insert entry
+        digest_row = self.sql("SELECT max(seq) FROM audit_log WHERE entity = 'visit' "
+                              "AND action = 'insert' AND entity_id = 1")[0][0]
         self.tamper("DROP TRIGGER audit_answer_update",
                     "UPDATE answer SET value = '%s' WHERE visit_id = 1 AND item_id = '%s'"
                     % ("x" + value, item))
@@ -233,6 +240,58 @@ class AuditTest(CliTestCase):
                       "dropped or by another program", out)
         self.assertIn("visit 2 has score sections or flags but no score: they were written without "
                       "an audit entry", out)
+
+    def test_a_team_row_changed_or_added_directly_is_named(self):
+        visit_row = self.sql("SELECT seq FROM audit_log WHERE entity = 'visit' AND entity_id = 1")[0][0]
+        self.tamper("DROP TRIGGER audit_visit_team_update",
+                    "UPDATE visit_team SET name = 'Orang Lain' WHERE visit_id = 1 AND position = 0",
+                    "INSERT INTO visit_team VALUES (1, 9, 'Tamu', 'Satpol PP', NULL)")
+        out, _ = self.verify_fails()
+        self.assertIn("visit_team of visit 1 (position 0): name differs from its last audited "
+                      "state (audit log row %d): changed without an audit entry" % visit_row, out)
+        self.assertIn("visit_team of visit 1 (position 9) has no audit entry: it was written with "
+                      "the audit triggers dropped or by another program", out)
+        self.assertIn("trigger audit_visit_team_update is missing", out)
+
+    def test_a_team_change_through_pantau_connection_stays_verified(self):
+        # with the triggers in place (as pantau's own connection), a later team entry wins
+        con = sqlite3.connect(self.db)
+        try:
+            con.create_function("pt_now", 0, lambda: "2030-01-01T00:00:00Z")
+            con.create_function("pt_actor", 0, lambda: "uji")
+            con.create_function("pt_audit_hash", 9, lambda *a: "0" * 64)
+            con.execute("UPDATE visit_team SET role = 'anggota' WHERE visit_id = 1 AND position = 0")
+            con.commit()
+        finally:
+            con.close()
+        rows = self.sql("SELECT entity, action FROM audit_log ORDER BY seq DESC LIMIT 1")
+        self.assertEqual(rows, [("visit_team", "update")])
+        out, _ = self.verify_fails()
+        # only the fake hash is reported: the team row equals its latest (visit_team) entry
+        self.assertTrue(all("hash does not match" in l or "link to row" in l for l in out), out)
+
+    def test_a_visit_added_directly_is_named(self):
+        self.tamper("INSERT INTO visit SELECT 99, institution_id, checklist_version_id, visit_date, "
+                    "visit_type, notes, source, created_at FROM visit WHERE id = 1")
+        out, _ = self.verify_fails()
+        self.assertIn("visit 99 has no audit entry: it was written with the audit triggers dropped "
+                      "or by another program", out)
+        self.assertIn("visit 99: its answers have no audited digest: the visit was written with "
+                      "the audit triggers dropped", out)
+
+    def test_a_visit_deleted_directly_is_named(self):
+        visit_row = self.sql("SELECT seq FROM audit_log WHERE entity = 'visit' AND entity_id = 2")[0][0]
+        self.tamper("DROP TRIGGER audit_visit_delete", "DROP TRIGGER audit_visit_team_delete",
+                    "DROP TRIGGER audit_answer_delete", "DROP TRIGGER audit_score_delete",
+                    "DELETE FROM visit_team WHERE visit_id = 2", "DELETE FROM answer WHERE visit_id = 2",
+                    "DELETE FROM score WHERE visit_id = 2", "DELETE FROM visit WHERE id = 2")
+        out, _ = self.verify_fails()
+        self.assertTrue(any(l.startswith("visit 2 is missing: deleted without an audit entry (last "
+                                         "audited in row %d)" % visit_row) for l in out), out)
+        self.assertTrue(any(l.startswith("visit_team of visit 2 (position 0) is missing") for l in out), out)
+        self.assertTrue(any(l.startswith("visit 2: answers differ from their audited digest (audit "
+                                         "log row %d); the visit itself is gone" % visit_row)
+                            for l in out), out)
 
     def test_a_row_deleted_directly_is_named(self):
         self.tamper("DROP TRIGGER audit_visit_team_delete",

@@ -216,24 +216,40 @@ static void test_a_score_entry_digests_its_sections_and_flags_as_stored(void **s
     test_tmpdir_remove(dir);
 }
 
-/* The importer passes its answers in file order; the digest is the table's, in item_id order. */
-static void test_the_answers_digest_from_memory_equals_the_tables(void **state)
+/* The importer's one entry per visit, from the values it bound: the answers come in file order
+ * (the digest is the table's, in item_id order), the team with characters JSON must escape. */
+static void test_the_visit_entry_from_memory_equals_the_tables(void **state)
 {
     (void)state;
     char *dir = test_tmpdir();
     pt_ctx *ctx = test_open_db(dir);
     exec_ok(ctx, "PRAGMA foreign_keys = OFF;"
+                 "INSERT INTO visit VALUES (5, 1, 1, '2024-03-01', 'routine', NULL, 'a.csv', "
+                 " '2024-03-02T00:00:00Z');"
+                 "INSERT INTO visit_team VALUES (5, 0, 'Ani \"Ketua\"', 'Dinas Sosial', 'ketua'),"
+                 " (5, 1, 'Budi\\' || char(10) || char(1), 'DP3A', NULL);"
                  "INSERT INTO answer VALUES (5, 'B', 2, 'ya', 0, NULL), (5, 'A', 1, NULL, 1, 'catatan'),"
                  " (5, 'A2', 3, '3', 0, '');");
     const pt__audit_answer in_file_order[] = {
         {"B", 2, "ya", 0, NULL}, {"A2", 3, "3", 0, ""}, {"A", 1, NULL, 1, "catatan"}};
+    const pt_team_member team[] = {{"Ani \"Ketua\"", "Dinas Sosial", "ketua"},
+                                   {"Budi\\\n\001", "DP3A", NULL}};
+    pt__audited_visit v = {.id = 5, .institution_id = 1, .checklist_version_id = 1,
+                           .date = "2024-03-01", .type = "routine", .notes = NULL,
+                           .source = "a.csv", .created_at = "2024-03-02T00:00:00Z",
+                           .n_team = 2, .team = team, .n_answers = 3, .answers = in_file_order};
     sqlite3_stmt *cache = NULL;
-    assert_int_equal(pt__audit_visit_answers(ctx, &cache, 5, in_file_order, 3), 0);
+    assert_int_equal(pt__audit_visit(ctx, &cache, &v), 0);
     sqlite3_finalize(cache);
+    assert_int_equal(test_sql_int(ctx, "SELECT count(*) FROM audit_log"), 1);
     assert_int_equal(test_sql_int(ctx, "SELECT json_extract(after, '$.n_answers') FROM audit_log "
-                                       "WHERE entity = 'visit.answers' AND entity_id = 5"), 3);
+                                       "WHERE entity = 'visit' AND entity_id = 5"), 3);
+    assert_int_equal(test_sql_int(ctx, "SELECT json_extract(after, '$.team[1].name') = "
+                                       "'Budi\\' || char(10) || char(1) FROM audit_log "
+                                       "WHERE entity = 'visit' AND entity_id = 5"), 1);
     pt_audit_report r;
     assert_int_equal(pt_audit_verify(ctx, &r), 0);
+    if (r.n_problems) fprintf(stderr, "%s\n", r.problems[0]);
     assert_int_equal(r.n_problems, 0);
     pt_audit_report_clear(&r);
 
@@ -241,6 +257,21 @@ static void test_the_answers_digest_from_memory_equals_the_tables(void **state)
                  "UPDATE answer SET note = NULL WHERE visit_id = 5 AND item_id = 'A2'");
     assert_int_equal(pt_audit_verify(ctx, &r), 0);
     assert_true(contains(&r, "visit 5: answers differ from their audited digest (audit log row 1)"));
+    pt_audit_report_clear(&r);
+
+    /* a team row or a visit column changed behind the log's back is named */
+    exec_ok(ctx, "DROP TRIGGER audit_visit_team_update; DROP TRIGGER audit_visit_update;"
+                 "UPDATE visit_team SET agency = 'Satpol PP' WHERE visit_id = 5 AND position = 1;"
+                 "UPDATE visit SET notes = 'baru' WHERE id = 5;"
+                 "INSERT INTO visit_team VALUES (5, 2, 'Citra', 'BALKS', NULL)");
+    assert_int_equal(pt_audit_verify(ctx, &r), 0);
+    assert_true(contains(&r, "visit_team of visit 5 (position 1): agency differs from its last "
+                             "audited state (audit log row 1): changed without an audit entry"));
+    assert_true(contains(&r, "visit 5: notes differs from its last audited state (audit log row "
+                             "1): changed without an audit entry"));
+    assert_true(contains(&r, "visit_team of visit 5 (position 2) has no audit entry: it was "
+                             "written with the audit triggers dropped or by another program"));
+    assert_false(contains(&r, "(position 0)"));
     pt_audit_report_clear(&r);
     pt_close(ctx);
     test_tmpdir_remove(dir);
@@ -259,7 +290,11 @@ static void test_upgrading_records_what_was_already_stored(void **state)
     assert_int_equal(sqlite3_exec(db,
         "PRAGMA application_id = 1347699029; /* 0x50544155, store.c */ PRAGMA user_version = 2;"
         "INSERT INTO institution (name, kind, reg_status, created_at, updated_at) "
-        "VALUES ('Panti Lama', 'LKSA', 'unregistered', 'x', 'x')", NULL, NULL, NULL), SQLITE_OK);
+        "VALUES ('Panti Lama', 'LKSA', 'unregistered', 'x', 'x');"
+        "INSERT INTO visit VALUES (1, 1, 1, '2020-01-01', 'routine', 'lama', NULL, 'x');"
+        "INSERT INTO visit_team VALUES (1, 0, 'Ani', 'Dinas Sosial', NULL), (1, 1, 'Budi', 'DP3A', 'anggota');"
+        "INSERT INTO answer VALUES (1, 'B', 2, 'ya', 0, NULL), (1, 'A', 1, NULL, 1, 'catatan')",
+        NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
 
     pt_ctx *ctx;
@@ -268,8 +303,13 @@ static void test_upgrading_records_what_was_already_stored(void **state)
     assert_int_equal(rc, 0);
     collected c = {0};
     assert_int_equal(pt_audit_foreach(ctx, NULL, 0, collect, &c), 0);
-    assert_int_equal(c.n, 1);
+    /* the visit is one entry holding its team and its answers' digest */
+    assert_int_equal(c.n, 2);
     assert_string_equal(c.line[0], "1 local insert institution 1 after");
+    assert_string_equal(c.line[1], "2 local insert visit 1 after");
+    assert_int_equal(test_sql_int(ctx, "SELECT json_array_length(after, '$.team') + "
+                                       "10 * json_extract(after, '$.n_answers') FROM audit_log "
+                                       "WHERE seq = 2"), 22);
     pt_audit_report r;
     assert_int_equal(pt_audit_verify(ctx, &r), 0);
     assert_int_equal(r.n_problems, 0);
@@ -287,7 +327,7 @@ int main(void)
         cmocka_unit_test(test_the_answers_digest_ignores_nothing_and_refuses_disorder),
         cmocka_unit_test(test_upgrading_records_what_was_already_stored),
         cmocka_unit_test(test_a_score_entry_digests_its_sections_and_flags_as_stored),
-        cmocka_unit_test(test_the_answers_digest_from_memory_equals_the_tables),
+        cmocka_unit_test(test_the_visit_entry_from_memory_equals_the_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
