@@ -381,39 +381,7 @@ static int gate_fails(const pt_item *item, const char *value, double number)
     }
 }
 
-/* Most answers are short plain integers ("3", "-12"): read those without strtod, which gives
- * the same double for them (at most 15 digits: exact). Returns 0, leaving *out alone, for
- * anything else. */
-static int plain_integer(const char *p, double *out)
-{
-    int neg = *p == '-';
-    if (neg) p++;
-    int64_t v = 0;
-    int digits = 0;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        if (++digits > 15) return 0;
-        v = v * 10 + (*p - '0');
-    }
-    if (*p != '\0' || digits == 0) return 0;
-    *out = neg ? -(double)v : (double)v;
-    return 1;
-}
-
-/* The field names of an answer table, pushed once per visit right after the item ids (at
- * ids + KEY_...), so that each of the many answer tables is filled with lua_rawset instead of
- * looking each name up again with lua_setfield (same result: the tables are fresh and plain). */
-enum { KEY_VALUE = 1, KEY_NA, KEY_NOTE, N_KEYS = KEY_NOTE };
-
-/* t[key] = the value on top (popped), t being the table just below it. */
-static void set_key(lua_State *L, int key)
-{
-    lua_pushvalue(L, key);
-    lua_insert(L, -2);
-    lua_rawset(L, -3);
-}
-
-/* Adds one answer to the table at index answers; ids is the index of the id strings, followed
- * by the field names (KEY_...). Also
+/* Adds one answer to the table at index answers; ids is the index of the id strings. Also
  * records in s->gate_failed whether the answer fails the item's gate (a repeated item: the
  * last answer wins, as in the Lua table). */
 static int push_answer(lua_State *L, int answers, int ids, pt_scorer *s,
@@ -441,7 +409,7 @@ static int push_answer(lua_State *L, int answers, int ids, pt_scorer *s,
     lua_createtable(L, 0, 3);
     if (a->na || !a->value) {
         lua_pushboolean(L, a->na);
-        set_key(L, ids + KEY_NA);
+        lua_setfield(L, -2, "na");
     } else {
         double number = 0;
         switch (item->type) {
@@ -451,13 +419,9 @@ static int push_answer(lua_State *L, int answers, int ids, pt_scorer *s,
         case PT_ITEM_SCALE:
         case PT_ITEM_COUNT:
         case PT_ITEM_NUMBER: {
-            double x;
-            if (!plain_integer(a->value, &x)) {
-                char *end;
-                x = strtod(a->value, &end);
-                if (end == a->value || *end != '\0') x = NAN;
-            }
-            if (!isfinite(x))
+            char *end;
+            double x = strtod(a->value, &end);
+            if (end == a->value || *end != '\0' || !isfinite(x))
                 return pt__error(PT_EINVALID, "visit %lld: item %s: '%s' is not a number",
                                  (long long)visit->id, item->id, a->value);
             push_number(L, x);
@@ -469,13 +433,13 @@ static int push_answer(lua_State *L, int answers, int ids, pt_scorer *s,
             break;
         }
         if (item->gate) s->gate_failed[slot] = (unsigned char)gate_fails(item, a->value, number);
-        set_key(L, ids + KEY_VALUE);
+        lua_setfield(L, -2, "value");
         lua_pushboolean(L, 0);
-        set_key(L, ids + KEY_NA);
+        lua_setfield(L, -2, "na");
     }
     if (a->note) {
         lua_pushstring(L, a->note);
-        set_key(L, ids + KEY_NOTE);
+        lua_setfield(L, -2, "note");
     }
     lua_rawset(L, answers);
     return 0;
@@ -776,9 +740,6 @@ static int score_fn(lua_State *L, void *payload)
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->checklist_ref);
     lua_setfield(L, 3, "checklist");
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->ids_ref);  /* 4: item ids */
-    lua_pushliteral(L, "value");                    /* 5..7: answer field names */
-    lua_pushliteral(L, "na");
-    lua_pushliteral(L, "note");
     memset(s->gate_failed, 0, s->checklist->n_items);  /* unanswered: not a failure */
     lua_createtable(L, 0, (int)s->checklist->n_items);
     int answers = lua_gettop(L);
@@ -790,7 +751,7 @@ static int score_fn(lua_State *L, void *payload)
     }
     if (more < 0) return more;
     lua_setfield(L, 3, "answers");
-    lua_pop(L, 1 + N_KEYS);
+    lua_pop(L, 1);
 
     pt__sandbox_set_where(L, "in score()");
     lua_call(L, 1, 1);                             /* 2: the result */
