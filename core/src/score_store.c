@@ -529,6 +529,15 @@ static int count_rows(pt_ctx *ctx, const char *sql, int64_t visit_id, size_t *n)
     return rc;
 }
 
+/* After reading up to n counted rows: a step that failed, or fewer rows than counted, is an
+ * error rather than a silently shorter score. */
+static int rows_read(pt_ctx *ctx, size_t got, size_t n, int last_step, const char *what)
+{
+    if (got == n) return PT_OK;
+    if (last_step != SQLITE_DONE) return pt__error_sqlite(ctx->db, last_step, "reading a score");
+    return pt__error(PT_EIO, "reading a score: %zu of %zu %s found", got, n, what);
+}
+
 int pt_score_get(pt_ctx *ctx, int64_t visit_id, pt_score **out)
 {
     *out = NULL;
@@ -576,13 +585,15 @@ int pt_score_get(pt_ctx *ctx, int64_t visit_id, pt_score **out)
         size_t i = 0;
         if (!rc) {
             sqlite3_bind_int64(st, 1, visit_id);
-            while (i < n && sqlite3_step(st) == SQLITE_ROW) {
+            int step;
+            while (i < n && (step = sqlite3_step(st)) == SQLITE_ROW) {
                 ss[i].section_id = arena_text(arena, st, 0, &ok);
                 ss[i].score = sqlite3_column_double(st, 1);
                 ss[i].max = sqlite3_column_double(st, 2);
                 ss[i].justification = arena_text(arena, st, 3, &ok);
                 i++;
             }
+            rc = rows_read(ctx, i, n, i < n ? step : SQLITE_ROW, "sections");
             sqlite3_finalize(st);
             score->sections = ss;
             score->n_sections = i;
@@ -598,7 +609,8 @@ int pt_score_get(pt_ctx *ctx, int64_t visit_id, pt_score **out)
         size_t i = 0;
         if (!rc) {
             sqlite3_bind_int64(st, 1, visit_id);
-            while (i < n && sqlite3_step(st) == SQLITE_ROW) {
+            int step;
+            while (i < n && (step = sqlite3_step(st)) == SQLITE_ROW) {
                 f[i].code = arena_text(arena, st, 0, &ok);
                 f[i].severity = arena_text(arena, st, 1, &ok);
                 f[i].agency = arena_text(arena, st, 2, &ok);
@@ -606,6 +618,7 @@ int pt_score_get(pt_ctx *ctx, int64_t visit_id, pt_score **out)
                 f[i].message = arena_text(arena, st, 4, &ok);
                 i++;
             }
+            rc = rows_read(ctx, i, n, i < n ? step : SQLITE_ROW, "flags");
             sqlite3_finalize(st);
             score->flags = f;
             score->n_flags = i;
