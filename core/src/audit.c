@@ -666,10 +666,41 @@ static const audited_table audited[] = {
     {"app_user", "app_user", "id", NULL,
      "id,name,full_name,role,agency,disabled,created_at,password_changed_at", 1,
      T_INSERT | T_UPDATE, NULL, "user", CHECK_ROWS},
+    /* the workflow (migration 5); visit_transition, score_override, decision, corrective_plan
+     * and sanction are append-only (their update and delete triggers refuse) */
+    {"visit_transition", "visit_transition", "id", NULL, "id,visit_id,from_state,to_state,actor,at,reason", 1, T_INSERT, NULL, NULL, CHECK_ROWS},
+    {"visit_assignment", "visit_assignment", "id", NULL, "id,visit_id,item_id,agency,assigned_by,assigned_at", 1, T_ALL, NULL, NULL, CHECK_ROWS},
+    {"member_answer", "member_answer", "id", NULL, "id,visit_id,item_id,user_id,value,na,note,recorded_at", 1, T_ALL, NULL, NULL, CHECK_ROWS},
+    {"reconciliation", "reconciliation", "id", NULL, "id,visit_id,item_id,value,na,reason,reconciled_by,reconciled_at", 1, T_ALL, NULL, NULL, CHECK_ROWS},
+    {"score_override", "score_override", "id", NULL, "id,visit_id,target,section_id,computed,overridden,rationale,overridden_by,overridden_at", 1, T_INSERT, NULL, NULL, CHECK_ROWS},
+    {"review", "review", "id", NULL, "id,visit_id,kind,reopens,status,quorum,opened_by,opened_at,reason,closed_by,closed_at,close_reason", 1, T_INSERT | T_UPDATE, NULL, NULL, CHECK_ROWS},
+    {"panel_member", "panel_member", "id", NULL, "id,review_id,user_id,conflict,declaration,declared_at,vote,voted_at", 1, T_ALL, NULL, NULL, CHECK_ROWS},
+    {"decision", "decision", "id", NULL, "id,review_id,visit_id,institution_id,kind,outcome,outcome_label,conditions,valid_from,valid_until,panel_size,votes_cast,quorum,votes,evidence,evidence_sha256,supersedes,decided_by,decided_at", 1, T_INSERT, NULL, NULL, CHECK_ROWS},
+    {"finding", "finding", "id", NULL, "id,institution_id,visit_id,item_id,flag_code,severity,agency,description,due_date,status,created_by,created_at,escalated_at,closed_by_visit,closed_by,closed_at", 1, T_INSERT | T_UPDATE, NULL, NULL, CHECK_ROWS},
+    {"corrective_plan", "corrective_plan", "id", NULL, "id,finding_id,action,responsible,target_date,created_by,created_at", 1, T_INSERT, NULL, NULL, CHECK_ROWS},
+    {"sanction", "sanction", "id", NULL, "id,institution_id,step,level,reason,visit_id,finding_id,agency,issued_by,issued_at", 1, T_INSERT, NULL, NULL, CHECK_ROWS},
 };
 
 static const char *const guard_triggers[] = {
     "audit_log_no_update", "audit_log_no_delete", "audit_append_insert",
+    /* the rules that keep evidence immutable (migrations 1, 4 and 5) */
+    "checklist_version_immutable", "app_user_first_is_admin", "app_user_never_deleted",
+    "visit_transition_from_current", "visit_transition_no_update", "visit_transition_no_delete",
+    "score_override_no_update", "score_override_no_delete", "review_closes_once",
+    "review_no_delete", "panel_member_insert_open", "panel_member_update_open",
+    "panel_member_delete_open", "decision_needs_open_review", "decision_no_update",
+    "decision_no_delete", "visit_locked_update", "visit_locked_delete", "visit_team_locked_insert",
+    "visit_team_locked_update", "visit_team_locked_delete", "answer_locked_insert",
+    "answer_locked_update", "answer_locked_delete", "score_locked_insert", "score_locked_update",
+    "score_locked_delete", "score_section_locked_insert", "score_section_locked_update",
+    "score_section_locked_delete", "score_flag_locked_insert", "score_flag_locked_update",
+    "score_flag_locked_delete", "member_answer_locked_insert", "member_answer_locked_update",
+    "member_answer_locked_delete", "visit_assignment_locked_insert",
+    "visit_assignment_locked_update", "visit_assignment_locked_delete",
+    "reconciliation_locked_insert", "reconciliation_locked_update", "reconciliation_locked_delete",
+    "score_override_locked_insert", "script_version_immutable", "finding_closed_immutable",
+    "finding_no_delete", "corrective_plan_no_update", "corrective_plan_no_delete",
+    "sanction_no_update", "sanction_no_delete",
 };
 
 static int add_problem(pt_audit_report *r, const char *fmt, ...)

@@ -46,14 +46,34 @@ static const rule rules[PT_ACT_COUNT_] = {
                            R(PT_ROLE_BOARD), 0},
     [PT_ACT_NOTIFY_ADMIN] = {"manage notifications", R(PT_ROLE_ADMIN), 0},
     [PT_ACT_USER_ADMIN] = {"manage users", R(PT_ROLE_ADMIN), 0},
-    [PT_ACT_DECIDE] = {"decide reviews", R(PT_ROLE_BOARD), 0},
+    [PT_ACT_DECIDE] = {"decide accreditation reviews", R(PT_ROLE_BOARD), 0},
+    /* the workflow (docs/workflow.md). A joint visit's team includes other agencies' officers
+     * (Satpol PP records the items assigned to it); the board and administrators never edit
+     * answers. Reviews of monitoring visits are the Dinas Sosial's supervisors'; overriding a
+     * computed score is a professional judgement, so assessors only. */
+    [PT_ACT_VISIT_RECORD] = {"record answers of visits",
+                             R(PT_ROLE_INSPECTOR) | R(PT_ROLE_ASSESSOR) | R(PT_ROLE_OFFICER), 0},
+    [PT_ACT_REVIEW] = {"review visits", R(PT_ROLE_BOARD), R(PT_ROLE_OFFICER)},
+    [PT_ACT_OVERRIDE] = {"override computed scores", R(PT_ROLE_ASSESSOR), 0},
+    [PT_ACT_DECIDE_MONITORING] = {"decide monitoring reviews", R(PT_ROLE_BOARD),
+                                  R(PT_ROLE_OFFICER)},
+    [PT_ACT_FINDING] = {"record findings",
+                        R(PT_ROLE_INSPECTOR) | R(PT_ROLE_ASSESSOR) | R(PT_ROLE_OFFICER), 0},
+    [PT_ACT_SANCTION] = {"issue sanctions", R(PT_ROLE_OFFICER), 0},
+    [PT_ACT_ESCALATE] = {"escalate overdue work", R(PT_ROLE_ADMIN) | R(PT_ROLE_OFFICER), 0},
 };
 
-static int is_register_agency(const char *agency)
+/* The agency that enforces regional regulations alongside the register agency (PP 16/2018). */
+#define ENFORCEMENT_AGENCY "Satpol PP"
+
+/* agency is `name`, or starts with it followed by a space ("Dinas Sosial Kota Tangerang"). */
+static int is_agency(const char *agency, const char *name)
 {
-    size_t n = strlen(REGISTER_AGENCY);
-    return strncasecmp(agency, REGISTER_AGENCY, n) == 0 && (agency[n] == '\0' || agency[n] == ' ');
+    size_t n = strlen(name);
+    return strncasecmp(agency, name, n) == 0 && (agency[n] == '\0' || agency[n] == ' ');
 }
+
+static int is_register_agency(const char *agency) { return is_agency(agency, REGISTER_AGENCY); }
 
 /* "administrator or agency officer (Dinas Sosial)" into buf. */
 static void needs_text(const rule *r, char *buf, size_t size)
@@ -111,3 +131,18 @@ int pt__authz(pt_ctx *ctx, pt_action action)
 }
 
 int pt_authorize(pt_ctx *ctx, pt_action action) { return pt__authz(ctx, action); }
+
+int pt_authorize_sanction(pt_ctx *ctx, int step)
+{
+    if (step < 1 || step > 5) return pt__error(PT_EINVALID, "sanction step %d: steps are 1 to 5", step);
+    int rc = pt__authz(ctx, PT_ACT_SANCTION);
+    if (rc || ctx->user_id == 0) return rc; /* single-user mode: the local administrator */
+    int register_agency = is_register_agency(ctx->user_agency);
+    if (step <= 3 && (register_agency || is_agency(ctx->user_agency, ENFORCEMENT_AGENCY)))
+        return PT_OK;
+    if (step > 3 && register_agency) return PT_OK;
+    return pt__error(PT_EDENIED, "user '%s' (%s, %s) may not issue a sanction of step %d "
+                     "(needs: agency officer (%s)%s)", ctx->user_name,
+                     pt_role_title((pt_role)ctx->user_role), ctx->user_agency, step,
+                     REGISTER_AGENCY, step <= 3 ? " or agency officer (" ENFORCEMENT_AGENCY ")" : "");
+}

@@ -93,7 +93,7 @@ static void test_an_inspector_may_not_load_checklists_or_add_users(void **state)
     assert_int_equal(pt_user_add(f->ctx, "cici", PT_ROLE_BOARD, "BALKS", NULL, "cicipass1", NULL), PT_EDENIED);
     assert_error_contains("may not manage users");
     assert_int_equal(pt_authorize(f->ctx, PT_ACT_DECIDE), PT_EDENIED);
-    assert_error_contains("may not decide reviews (needs: board member)");
+    assert_error_contains("may not decide accreditation reviews (needs: board member)");
     assert_int_equal(pt_authorize(f->ctx, PT_ACT_VISIT_IMPORT), 0);
     assert_int_equal(pt_authorize(f->ctx, PT_ACT_SCORE), 0);
     assert_int_equal(test_sql_int(f->ctx, "SELECT count(*) FROM app_user"), 2);

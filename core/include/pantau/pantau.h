@@ -32,7 +32,9 @@ typedef enum pt_error_code {
     PT_ELIMIT = -7,    /* a size, memory or instruction limit was reached */
     PT_ESCRIPT = -8,   /* a scoring script failed */
     PT_EBUSY = -9,     /* the database stayed locked past the busy timeout */
-    PT_EDENIED = -10   /* not authenticated, or the user's role may not do this (user.h) */
+    PT_EDENIED = -10,  /* not authenticated, or the user's role may not do this (user.h) */
+    PT_ESTATE = -11    /* the record's state does not allow it: a decided visit, a closed
+                          review or finding (lifecycle.h) */
 } pt_error_code;
 
 /* The message of the last failure on this thread ("" if none). Valid until the next call. */
@@ -50,5 +52,6 @@ int pt_error_last_code(void);
 #include "pantau/visit.h"
 #include "pantau/score.h"
 #include "pantau/user.h"
+#include "pantau/lifecycle.h"
 
 #endif

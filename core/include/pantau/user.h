@@ -49,7 +49,15 @@ typedef enum pt_action {
     PT_ACT_EXPORT,            /* write visits out of the database (export) */
     PT_ACT_NOTIFY_ADMIN,      /* retry deliveries by hand, check the channels */
     PT_ACT_USER_ADMIN,        /* add, list, disable users; set another user's password */
-    PT_ACT_DECIDE,            /* decide a review (board; the reviews come later) */
+    PT_ACT_DECIDE,            /* decide an accreditation review: panel member's vote, decision */
+    PT_ACT_VISIT_RECORD,      /* as a member of a visit's team: create a draft, assign items,
+                                 record own answers, reconcile, submit, resubmit */
+    PT_ACT_REVIEW,            /* open a review, set its panel, return a visit with comments */
+    PT_ACT_OVERRIDE,          /* override a computed section score or grade, with a rationale */
+    PT_ACT_DECIDE_MONITORING, /* decide a monitoring (non-accreditation) review */
+    PT_ACT_FINDING,           /* record findings, corrective plans, close by verification */
+    PT_ACT_SANCTION,          /* issue a sanction (the step decides which agency: authz.c) */
+    PT_ACT_ESCALATE,          /* raise the overdue and expiry events (cron) */
     PT_ACT_COUNT_
 } pt_action;
 
@@ -59,6 +67,12 @@ typedef enum pt_action {
  * Every library function that writes checks its action itself; front ends call this to
  * refuse early (before reading files) or for what the library does not do itself. */
 int pt_authorize(pt_ctx *ctx, pt_action action);
+
+/* As pt_authorize(ctx, PT_ACT_SANCTION), then the agency the step needs (Perda KBB 3/2024's
+ * ladder): steps 1-3 (teguran lisan, teguran tertulis, penghentian sementara) Satpol PP or the
+ * Dinas Sosial; steps 4-5 (penghentian tetap, pencabutan izin) only the Dinas Sosial, the
+ * agency competent for the permit. */
+int pt_authorize_sanction(pt_ctx *ctx, int step);
 
 /* A user as stored. Strings are borrowed for the duration of a callback (or, for
  * pt_whoami, until the context's user changes or it is closed). */
