@@ -163,3 +163,20 @@ int pt_visit_history_foreach(pt_ctx *ctx, int64_t visit_id,
     sqlite3_finalize(st);
     return rc;
 }
+
+int pt_visit_count_states(pt_ctx *ctx, int64_t counts[PT_STATE_DECIDED + 1])
+{
+    for (int i = 0; i <= PT_STATE_DECIDED; i++) counts[i] = 0;
+    sqlite3_stmt *st;
+    int rc = pt__prepare(ctx, &st,
+                         "SELECT (SELECT to_state FROM visit_transition t WHERE t.visit_id = v.id "
+                         "        ORDER BY t.id DESC LIMIT 1) AS state, count(*) "
+                         "FROM visit v GROUP BY state");
+    if (rc) return rc;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        counts[state_of_text(sqlite3_column_text(st, 0))] += sqlite3_column_int64(st, 1);
+    if (step != SQLITE_DONE) rc = pt__error_sqlite(ctx->db, step, "counting visits by state");
+    sqlite3_finalize(st);
+    return rc;
+}

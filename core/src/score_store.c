@@ -16,10 +16,15 @@
 #include "audit.h"
 #include "authz.h"
 #include "event.h"
+#include "lifecycle.h"
 #include "internal.h"
 #include "score_internal.h"
 
 #define BATCH 500
+
+/* The current state of visit v (lifecycle.h), in SQL. */
+#define VISIT_STATE_SQL                                                                            \
+    "(SELECT to_state FROM visit_transition t WHERE t.visit_id = v.id ORDER BY t.id DESC LIMIT 1)"
 
 void pt_score_free(pt_score *score)
 {
@@ -36,6 +41,7 @@ typedef struct writer {
     sqlite3_stmt *ins_script, *del_flags, *del_sections, *del_score;
     sqlite3_stmt *ins_score, *ins_section, *ins_flag;
     sqlite3_stmt *audit_score;   /* prepared at the first score (audit.c) */
+    sqlite3_stmt *step;          /* submitted -> scored (lifecycle.c) */
     pt__events *events;     /* visit.scored and flag.raised, in the score's transaction */
 } writer;
 
@@ -49,6 +55,7 @@ static void writer_close(writer *w)
     sqlite3_finalize(w->ins_section);
     sqlite3_finalize(w->ins_flag);
     sqlite3_finalize(w->audit_score);
+    sqlite3_finalize(w->step);
     pt__events_close(w->events);
     memset(w, 0, sizeof *w);
 }
@@ -108,9 +115,11 @@ static int write_script(writer *w, const pt_scorer *scorer, const char *now)
 }
 
 /* Stores the score of score->visit_id, replacing the previous one when had_score (the
- * deletes are skipped for a visit never scored: most of the work when all are new). Inside the
- * caller's transaction; sets score->scored_at to now. */
-static int write_score(writer *w, pt_score *score, const char *now, int had_score)
+ * deletes are skipped for a visit never scored: most of the work when all are new), and moves
+ * a visit that was `submitted` to `scored` (re-scoring a scored visit is no new step). Inside
+ * the caller's transaction; sets score->scored_at to now. */
+static int write_score(writer *w, pt_score *score, const char *now, int had_score,
+                       pt_visit_state state)
 {
     int64_t id = score->visit_id;
     pt__score_box *box = (pt__score_box *)score;
@@ -160,6 +169,8 @@ static int write_score(writer *w, pt_score *score, const char *now, int had_scor
     }
     /* one audit entry for the score, its sections and its flags (they have no triggers) */
     if (rc == 0) rc = pt__audit_score(w->ctx, &w->audit_score, score);
+    if (rc == 0 && state == PT_STATE_SUBMITTED)
+        rc = pt__visit_step_cached(w->ctx, &w->step, id, PT_STATE_SUBMITTED, PT_STATE_SCORED, NULL);
     return rc;
 }
 
@@ -178,7 +189,11 @@ int pt_score_visit(pt_ctx *ctx, int64_t visit_id, pt_score **out)
     writer w = {0};
     char now[21];
 
-    int rc = pt_visit_get(ctx, visit_id, &visit);
+    /* answers are final from submission; a decision freezes the score with them */
+    static const pt_visit_state scorable[] = {PT_STATE_SUBMITTED, PT_STATE_SCORED};
+    pt_visit_state state;
+    int rc = pt__visit_require_state(ctx, visit_id, scorable, 2, "scoring", &state);
+    if (!rc) rc = pt_visit_get(ctx, visit_id, &visit);
     if (!rc) rc = pt_checklist_fetch(ctx, visit->checklist_id, visit->checklist_version, &checklist);
     if (!rc) {
         char key[24];
@@ -193,7 +208,7 @@ int pt_score_visit(pt_ctx *ctx, int64_t visit_id, pt_score **out)
         pt__now_utc(now);
         rc = pt__begin(ctx);
         if (!rc) rc = write_script(&w, scorer, now);
-        if (!rc) rc = write_score(&w, score, now, 1);
+        if (!rc) rc = write_score(&w, score, now, 1, state);
         if (!rc) rc = pt__event_score_stored(w.events, visit, institution, score);
         if (!rc) rc = pt__commit(ctx);
         else pt__rollback(ctx);
@@ -397,7 +412,9 @@ static int score_row(run_state *rs)
         if (rc) pt__error_prefix("visit %lld", (long long)visit.id);
     }
     if (rc == 0) {
-        rc = write_score(&rs->w, score, rs->now, sqlite3_column_int(v, 24));
+        pt_visit_state state = PT_STATE_NONE;
+        pt_visit_state_parse(col_text(v, 25), &state);
+        rc = write_score(&rs->w, score, rs->now, sqlite3_column_int(v, 24), state);
         if (!rc) rc = pt__event_score_stored(rs->w.events, &visit, &inst, score);
         if (rc) rs->write_failed = 1;
     }
@@ -414,10 +431,11 @@ static int prepare_streams(run_state *rs)
         "v.visit_type, v.notes, i.id, i.reg_no, i.name, i.kind, i.owner, i.address, "
         "i.kelurahan, i.kecamatan, i.kabupaten_kota, i.province, i.latitude, i.longitude, "
         "i.capacity, i.children_in_care, i.reg_status, i.reg_date, i.reg_expires, "
-        "s.visit_id IS NOT NULL "
+        "s.visit_id IS NOT NULL, " VISIT_STATE_SQL " AS state "
         "FROM visit v JOIN checklist_version cv ON cv.id = v.checklist_version_id "
         "JOIN institution i ON i.id = v.institution_id "
-        "LEFT JOIN score s ON s.visit_id = v.id ORDER BY v.id");
+        "LEFT JOIN score s ON s.visit_id = v.id WHERE state IN ('submitted','scored') "
+        "ORDER BY v.id");
     rs->team = (cursor){ctx, NULL, "reading visit teams", 0, 1};
     rs->answers.c = (cursor){ctx, NULL, "reading answers", 0, 1};
     if (!rc)
@@ -430,10 +448,12 @@ static int prepare_streams(run_state *rs)
     return rc;
 }
 
+/* The visits score --all takes: those whose answers are final and not yet under review. */
 static int count_visits(pt_ctx *ctx, int *total)
 {
     sqlite3_stmt *st;
-    int rc = pt__prepare(ctx, &st, "SELECT count(*) FROM visit");
+    int rc = pt__prepare(ctx, &st, "SELECT count(*) FROM visit v WHERE " VISIT_STATE_SQL
+                                   " IN ('submitted','scored')");
     if (rc) return rc;
     rc = sqlite3_step(st);
     *total = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;

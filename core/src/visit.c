@@ -18,6 +18,7 @@
 #include "audit.h"
 #include "authz.h"
 #include "event.h"
+#include "lifecycle.h"
 #include "visit_parse.h"
 
 /* The largest visit file accepted: a national export of a year is far smaller. */
@@ -132,6 +133,7 @@ typedef struct importer {
     /* pass two */
     sqlite3_stmt *insert_visit, *insert_team, *insert_answer;
     sqlite3_stmt *audit_visit;     /* prepared at the first visit (audit.c) */
+    sqlite3_stmt *step;            /* its first step, submitted (lifecycle.c) */
     pt__events *events;                     /* "visit.imported", in the same transaction */
 } importer;
 
@@ -554,6 +556,9 @@ static int write_visit(importer *imp, const checked_visit *cv, int64_t *id)
         .n_team = cv->n_team, .team = cv->team, .n_answers = cv->n_answers,
         .answers = cv->answers};
     if ((rc = pt__audit_visit(imp->ctx, &imp->audit_visit, &audited)) != 0) return rc;
+    /* a visit from a file was filled in the field and is handed in whole: it starts submitted */
+    rc = pt__visit_step_cached(imp->ctx, &imp->step, *id, PT_STATE_NONE, PT_STATE_SUBMITTED, NULL);
+    if (rc) return rc;
     const cl_entry *cl = cv->checklist;
     pt_visit stored = {.id = *id, .institution_id = cv->institution_id,
                        .checklist_id = cl->checklist->id, .checklist_version = cl->checklist->version,
@@ -622,6 +627,7 @@ static void importer_done(importer *imp)
     sqlite3_finalize(imp->insert_team);
     sqlite3_finalize(imp->insert_answer);
     sqlite3_finalize(imp->audit_visit);
+    sqlite3_finalize(imp->step);
     pt__events_close(imp->events);
     for (size_t b = 0; b < CACHE_BUCKETS; b++)
         for (cl_entry *e = imp->checklists[b]; e; e = e->next) pt_checklist_free(e->checklist);
@@ -836,7 +842,9 @@ int pt_visit_foreach(pt_ctx *ctx, int64_t institution_id,
                          "v.visit_date, v.visit_type, "
                          "(SELECT count(*) FROM answer a WHERE a.visit_id = v.id), "
                          "s.visit_id IS NOT NULL, s.total, s.maximum, s.grade, "
-                         "(SELECT count(*) FROM score_flag f WHERE f.visit_id = v.id) "
+                         "(SELECT count(*) FROM score_flag f WHERE f.visit_id = v.id), "
+                         "(SELECT to_state FROM visit_transition t WHERE t.visit_id = v.id "
+                         " ORDER BY t.id DESC LIMIT 1) "
                          "FROM visit v JOIN institution i ON i.id = v.institution_id "
                          "JOIN checklist_version cv ON cv.id = v.checklist_version_id "
                          "LEFT JOIN score s ON s.visit_id = v.id "
@@ -861,6 +869,9 @@ int pt_visit_foreach(pt_ctx *ctx, int64_t institution_id,
         s.grade = s.scored ? (const char *)sqlite3_column_text(stmt, 11) : "";
         if (!s.grade) s.grade = "";
         s.n_flags = sqlite3_column_int(stmt, 12);
+        s.state = PT_STATE_NONE;
+        if (sqlite3_column_type(stmt, 13) != SQLITE_NULL)
+            pt_visit_state_parse((const char *)sqlite3_column_text(stmt, 13), &s.state);
         int stop = cb(&s, payload);
         if (stop) {
             sqlite3_finalize(stmt);

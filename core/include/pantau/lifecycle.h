@@ -43,6 +43,10 @@ int pt_visit_state_parse(const char *name, pt_visit_state *out);
  * is PT_STATE_NONE. */
 int pt_visit_state_get(pt_ctx *ctx, int64_t visit_id, pt_visit_state *out);
 
+/* How many visits are in each state: counts[state] for every pt_visit_state (the array has
+ * PT_STATE_DECIDED + 1 entries). */
+int pt_visit_count_states(pt_ctx *ctx, int64_t counts[PT_STATE_DECIDED + 1]);
+
 /* One step of a visit's history. Strings live during the callback. */
 typedef struct pt_visit_step {
     int64_t id;

@@ -83,11 +83,14 @@ int pt_scorer_score(pt_scorer *scorer, const pt_visit *visit, const pt_instituti
                     pt_score **out);
 
 /* Scores a stored visit with its own checklist version and stores the result (replacing a
- * previous score of that visit: re-scoring is idempotent). out may be NULL. */
+ * previous score of that visit: re-scoring is idempotent). out may be NULL. The visit must be
+ * submitted (it then becomes scored) or scored (lifecycle.h); otherwise PT_ESTATE: a draft or
+ * returned visit's answers are not final, and under review or decided its score is evidence. */
 int pt_score_visit(pt_ctx *ctx, int64_t visit_id, pt_score **out);
 
-/* Scores every stored visit, compiling each checklist's script once. progress (may be NULL)
- * is called now and then with done/total. *n_scored (may be NULL) receives the count.
+/* Scores every stored visit that is submitted or scored (the others are left as they are),
+ * compiling each checklist's script once. progress (may be NULL) is called now and then with
+ * done/total. *n_scored (may be NULL) receives the count.
  * Stops at the first failing visit, keeping the scores already written. */
 int pt_score_all(pt_ctx *ctx, void (*progress)(int done, int total, void *payload),
                  void *payload, int *n_scored);

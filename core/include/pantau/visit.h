@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pantau/lifecycle.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -91,6 +93,7 @@ typedef struct pt_visit_summary {
     double total, max;
     const char *grade;           /* "" when the total is below every band */
     int n_flags;
+    pt_visit_state state;        /* where it is in its life cycle (lifecycle.h) */
 } pt_visit_summary;
 
 /* Calls cb for each visit (of one institution when institution_id > 0), ordered by date then
