@@ -5,6 +5,7 @@
  * the library's decision (authz.c), never this file's.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,20 @@ static int read_line(FILE *f, char *buf, size_t size)
     return 0;
 }
 
+/* The terminal's settings while echo is off, for the signal handler: Ctrl-C (or a kill) at
+ * the password prompt must not leave the user's shell without echo. */
+static struct termios echo_saved;
+static volatile sig_atomic_t echo_fd = -1;
+static const int prompt_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP};
+#define N_PROMPT_SIGNALS (sizeof prompt_signals / sizeof prompt_signals[0])
+
+static void restore_echo_and_die(int sig)
+{
+    if (echo_fd >= 0) tcsetattr(echo_fd, TCSAFLUSH, &echo_saved); /* async-signal-safe */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 /* Reads a password: the next line of stdin with --password-stdin, else from the terminal
  * with echo off. CLI_OK, or CLI_FAIL after printing why. */
 static int read_password(const cli_globals *g, const char *prompt, char *buf, size_t size)
@@ -83,8 +98,16 @@ static int read_password(const cli_globals *g, const char *prompt, char *buf, si
         return cli_failf("no terminal to read the password from: use --password-stdin or --token");
     }
     struct termios old, quiet;
+    struct sigaction previous[N_PROMPT_SIGNALS];
     int have_termios = tcgetattr(fd, &old) == 0;
     if (have_termios) {
+        echo_saved = old;
+        echo_fd = fd;
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = restore_echo_and_die;
+        sigemptyset(&sa.sa_mask);
+        for (size_t i = 0; i < N_PROMPT_SIGNALS; i++) sigaction(prompt_signals[i], &sa, &previous[i]);
         quiet = old;
         quiet.c_lflag &= (tcflag_t)~ECHO;
         quiet.c_lflag |= ECHONL;
@@ -93,7 +116,11 @@ static int read_password(const cli_globals *g, const char *prompt, char *buf, si
     fprintf(tty, "%s: ", prompt);
     fflush(tty);
     int rc = read_line(tty, buf, size);
-    if (have_termios) tcsetattr(fd, TCSAFLUSH, &old);
+    if (have_termios) {
+        tcsetattr(fd, TCSAFLUSH, &old);
+        echo_fd = -1;
+        for (size_t i = 0; i < N_PROMPT_SIGNALS; i++) sigaction(prompt_signals[i], &previous[i], NULL);
+    }
     fclose(tty);
     return rc == 0 ? CLI_OK : cli_failf("no password read");
 }
