@@ -60,18 +60,37 @@ static void put(csv_state *s, const char *bytes, size_t n)
     s->len += n;
 }
 
-/* One cell (NULL is empty). first: no separator before it. */
+/* 1 when text is a plain decimal number ("-3", "12.5", "12,5"): a spreadsheet reads it as a
+ * number, never as a formula. */
+static int is_plain_number(const char *text)
+{
+    const char *p = text;
+    if (*p == '-' || *p == '+') p++;
+    int digits = 0, point = 0;
+    for (; *p; p++) {
+        if (*p >= '0' && *p <= '9') digits++;
+        else if ((*p == '.' || *p == ',') && !point) point = 1;
+        else return 0;
+    }
+    return digits > 0;
+}
+
+/* One cell (NULL is empty). first: no separator before it. A text that a spreadsheet would run
+ * as a formula (starting with = + - @, a tab or a carriage return: CSV injection, OWASP) gets a
+ * leading apostrophe, so a note typed in the field as "=HYPERLINK(...)" stays text in Excel. */
 static void cell(csv_state *s, int first, const char *text)
 {
     if (!first) put(s, &s->sep, 1);
     if (!text) return;
-    int quote = strchr(text, s->sep) || strchr(text, '"') || strchr(text, '\n') ||
+    int formula = strchr("=+-@\t\r", text[0]) && text[0] != '\0' && !is_plain_number(text);
+    int quote = formula || strchr(text, s->sep) || strchr(text, '"') || strchr(text, '\n') ||
                 strchr(text, '\r');
     if (!quote) {
         put(s, text, strlen(text));
         return;
     }
     put(s, "\"", 1);
+    if (formula) put(s, "'", 1);
     for (const char *p = text; *p; p++) {
         if (*p == '"') put(s, "\"\"", 2);
         else put(s, p, 1);
