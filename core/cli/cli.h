@@ -41,6 +41,14 @@ int cmd_plugin(const cli_globals *g, int argc, char **argv);
 int cmd_export(const cli_globals *g, int argc, char **argv);
 int cmd_notify(const cli_globals *g, int argc, char **argv);
 int cmd_audit(const cli_globals *g, int argc, char **argv);
+int cmd_review(const cli_globals *g, int argc, char **argv);
+int cmd_decision(const cli_globals *g, int argc, char **argv);
+int cmd_finding(const cli_globals *g, int argc, char **argv);
+int cmd_sanction(const cli_globals *g, int argc, char **argv);
+int cmd_agenda(const cli_globals *g, int argc, char **argv);
+/* `score override` and `score show` (cmd_override.c), reached through cmd_score */
+int cmd_score_override(const cli_globals *g, int argc, char **argv);
+int cmd_score_show(const cli_globals *g, int argc, char **argv);
 int cmd_user(const cli_globals *g, int argc, char **argv);
 int cmd_login(const cli_globals *g, int argc, char **argv);
 int cmd_logout(const cli_globals *g, int argc, char **argv);

@@ -12,7 +12,7 @@ static const char help_institution[] =
     "\n"
     "  add --name N --kind K [--reg-no X] [--FIELD VALUE]...   add an institution\n"
     "  list [--json]                                           all institutions\n"
-    "  show ID [--json]                                        one institution\n"
+    "  show ID [--today D] [--json]                           its status and story\n"
     "  update ID --FIELD VALUE...                              change some fields\n"
     "  import FILE.csv                                         add or update from CSV\n"
     "\n"
@@ -41,9 +41,15 @@ static const char help_list[] =
     "field (keys in docs/commands.md).\n";
 
 static const char help_show[] =
-    "Usage: pantau institution show ID [--json]\n"
+    "Usage: pantau institution show ID [--today YYYY-MM-DD] [--json]\n"
     "\n"
-    "Every field of one institution. ID is the numeric id or the registration number.\n";
+    "The whole story of a home: every field of the institution, its status as of today\n"
+    "(registration and its validity, the accreditation in force, the highest sanction step,\n"
+    "open and overdue findings), and its timeline year by year (visits, decisions, findings,\n"
+    "corrective plans, sanctions, registration changes). ID is the numeric id or the\n"
+    "registration number. --today computes the status for another day (default: today, UTC).\n"
+    "--json prints the institution's fields, then \"status\" and \"timeline\" (keys in\n"
+    "docs/commands.md).\n";
 
 static const char help_update[] =
     "Usage: pantau institution update ID --FIELD VALUE...\n"
@@ -288,12 +294,155 @@ static void show_readable(const pt_institution *in)
     line("updated_at:", in->updated_at);
 }
 
+/* ---- the status and the story (institution_story.c) ---- */
+
+static json_t *str_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
+static json_t *id_or_null(int64_t id) { return id > 0 ? json_integer(id) : json_null(); }
+
+static json_t *decision_json(const pt_institution_status *st)
+{
+    json_t *o = json_object();
+    if (!o) return NULL;
+    json_object_set_new(o, "decision_id", json_integer(st->accreditation_decision_id));
+    json_object_set_new(o, "grade", json_string(st->accreditation_grade));
+    json_object_set_new(o, "label", json_string(st->accreditation_label));
+    json_object_set_new(o, "valid_from", str_or_null(st->accreditation_valid_from));
+    json_object_set_new(o, "valid_until", str_or_null(st->accreditation_valid_until));
+    json_object_set_new(o, "days_left", st->accreditation_valid_until[0]
+                                            ? json_integer(st->accreditation_days_left)
+                                            : json_null());
+    json_object_set_new(o, "decided_at", str_or_null(st->accreditation_decided_at));
+    return o;
+}
+
+static json_t *status_json(const pt_institution_status *st)
+{
+    json_t *o = json_object(), *reg = json_object(), *findings = json_object();
+    if (!o || !reg || !findings) {
+        json_decref(o);
+        json_decref(reg);
+        json_decref(findings);
+        return NULL;
+    }
+    json_object_set_new(o, "today", json_string(st->today));
+    json_object_set_new(reg, "reg_status", json_string(st->reg_status));
+    json_object_set_new(reg, "label", json_string(pt_institution_reg_status_label(st->reg_status)));
+    json_object_set_new(reg, "reg_date", str_or_null(st->reg_date));
+    json_object_set_new(reg, "reg_expires", str_or_null(st->reg_expires));
+    json_object_set_new(reg, "validity", json_string(st->reg_validity));
+    json_object_set_new(reg, "days_left",
+                        st->reg_expires[0] ? json_integer(st->reg_days_left) : json_null());
+    json_object_set_new(o, "registration", reg);
+    json_object_set_new(o, "accreditation", st->accredited ? decision_json(st) : json_null());
+    json_object_set_new(o, "last_accreditation",
+                        st->has_last_decision && !st->accredited ? decision_json(st) : json_null());
+    if (st->sanction_step > 0) {
+        json_t *sa = json_object();
+        if (!sa) {
+            json_decref(o);
+            json_decref(findings);
+            return NULL;
+        }
+        json_object_set_new(sa, "step", json_integer(st->sanction_step));
+        json_object_set_new(sa, "level", json_string(st->sanction_level));
+        json_object_set_new(sa, "label", json_string(st->sanction_label));
+        json_object_set_new(sa, "agency", json_string(st->sanction_agency));
+        json_object_set_new(sa, "issued_at", json_string(st->sanction_issued_at));
+        json_object_set_new(sa, "sanction_id", json_integer(st->sanction_id));
+        json_object_set_new(o, "sanction", sa);
+    } else {
+        json_object_set_new(o, "sanction", json_null());
+    }
+    json_object_set_new(findings, "open", json_integer(st->findings_open));
+    json_object_set_new(findings, "overdue", json_integer(st->findings_overdue));
+    json_object_set_new(o, "findings", findings);
+    return o;
+}
+
+static int timeline_json(const pt_story_entry *e, void *payload)
+{
+    json_t *o = json_object();
+    if (!o) return PT_ENOMEM;
+    json_object_set_new(o, "date", json_string(e->date));
+    json_object_set_new(o, "at", json_string(e->at));
+    json_object_set_new(o, "kind", json_string(e->kind));
+    json_object_set_new(o, "text", json_string(e->text));
+    json_object_set_new(o, "id", json_integer(e->id));
+    json_object_set_new(o, "visit_id", id_or_null(e->visit_id));
+    json_object_set_new(o, "decision_id", id_or_null(e->decision_id));
+    json_object_set_new(o, "finding_id", id_or_null(e->finding_id));
+    return json_array_append_new(payload, o) == 0 ? 0 : PT_ENOMEM;
+}
+
+static void status_readable(const pt_institution_status *st, const pt_institution *in)
+{
+    char buf[512], extra[160] = "";
+    printf("\nStatus per %s\n", st->today);
+
+    if (strcmp(st->reg_validity, "expiring") == 0)
+        snprintf(extra, sizeof extra, ": segera berakhir, %d hari lagi", st->reg_days_left);
+    else if (strcmp(st->reg_validity, "expired") == 0)
+        snprintf(extra, sizeof extra, ": kedaluwarsa");
+    else if (strcmp(st->reg_validity, "valid") == 0)
+        snprintf(extra, sizeof extra, ": berlaku");
+    snprintf(buf, sizeof buf, "%s%s%s%s%s%s", pt_institution_reg_status_label(st->reg_status),
+             in->reg_no ? ", nomor " : "", in->reg_no ? in->reg_no : "",
+             st->reg_expires[0] ? ", berlaku s.d. " : "", st->reg_expires, extra);
+    printf("  %-12s %s\n", "Registrasi:", buf);
+
+    if (st->accredited)
+        snprintf(buf, sizeof buf, "%s (%s), berlaku s.d. %s (keputusan %" PRId64 ")",
+                 st->accreditation_grade, st->accreditation_label, st->accreditation_valid_until,
+                 st->accreditation_decision_id);
+    else if (st->has_last_decision && st->accreditation_valid_until[0] &&
+             strcmp(st->accreditation_grade, "TT") != 0)
+        snprintf(buf, sizeof buf, "tidak berlaku: %s (%s) berakhir %s (keputusan %" PRId64 ")",
+                 st->accreditation_grade, st->accreditation_label, st->accreditation_valid_until,
+                 st->accreditation_decision_id);
+    else if (st->has_last_decision)
+        snprintf(buf, sizeof buf, "tidak terakreditasi: %s (%s) (keputusan %" PRId64 ")",
+                 st->accreditation_grade, st->accreditation_label, st->accreditation_decision_id);
+    else
+        snprintf(buf, sizeof buf, "belum ada keputusan akreditasi");
+    printf("  %-12s %s\n", "Akreditasi:", buf);
+
+    if (st->sanction_step > 0)
+        snprintf(buf, sizeof buf, "tahap %d, %s (%s, %.10s)", st->sanction_step, st->sanction_label,
+                 st->sanction_agency, st->sanction_issued_at);
+    else
+        snprintf(buf, sizeof buf, "tidak ada");
+    printf("  %-12s %s\n", "Sanksi:", buf);
+
+    printf("  %-12s %d terbuka, %d lewat batas waktu\n", "Temuan:", st->findings_open,
+           st->findings_overdue);
+}
+
+typedef struct story_print {
+    char year[5];
+    int n;
+} story_print;
+
+static int timeline_line(const pt_story_entry *e, void *payload)
+{
+    story_print *p = payload;
+    if (p->n++ == 0) printf("\nRiwayat\n");
+    if (strncmp(p->year, e->date, 4) != 0) {
+        snprintf(p->year, sizeof p->year, "%.4s", e->date);
+        printf("%s\n", p->year);
+    }
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "  %.10s  ", e->date);
+    out_wrapped(stdout, prefix, 14, e->text, 100);
+    return 0;
+}
+
 static int run_show(const cli_globals *g, int argc, char **argv)
 {
     char *pos[argc];
     int n_pos, help, as_json = 0;
-    const cli_opt opts[] = {{"--json", 0, NULL, &as_json}};
-    int rc = cli_parse("institution show", argc, argv, opts, 1, pos, &n_pos, &help);
+    const char *today = NULL;
+    const cli_opt opts[] = {{"--json", 0, NULL, &as_json}, {"--today", 1, &today, NULL}};
+    int rc = cli_parse("institution show", argc, argv, opts, 2, pos, &n_pos, &help);
     if (rc != CLI_OK) return rc;
     if (help) return cli_help(help_show);
     if (n_pos != 1)
@@ -302,12 +451,30 @@ static int run_show(const cli_globals *g, int argc, char **argv)
     pt_ctx *ctx;
     if ((rc = cli_open(g, &ctx, 0)) != CLI_OK) return rc;
     pt_institution *in = NULL;
-    if (pt_institution_get(ctx, pos[0], &in) != PT_OK) {
+    pt_institution_status st;
+    if (pt_institution_get(ctx, pos[0], &in) != PT_OK ||
+        pt_institution_status_get(ctx, in->id, today, &st) != PT_OK) {
         rc = cli_fail();
     } else if (as_json) {
-        rc = out_json_print(institution_json(in));
+        /* the institution's own keys first, as before; status and timeline added after them */
+        json_t *doc = institution_json(in), *timeline = json_array();
+        int walk = doc && timeline ? pt_institution_story_foreach(ctx, in->id, timeline_json, timeline)
+                                   : PT_ENOMEM;
+        if (walk != PT_OK) {
+            json_decref(doc);
+            json_decref(timeline);
+            rc = walk == PT_ENOMEM && !*pt_error_last() ? cli_failf("out of memory") : cli_fail();
+        } else {
+            json_object_set_new(doc, "status", status_json(&st));
+            json_object_set_new(doc, "timeline", timeline);
+            rc = out_json_print(doc);
+        }
     } else {
         show_readable(in);
+        status_readable(&st, in);
+        story_print p = {.year = ""};
+        if (pt_institution_story_foreach(ctx, in->id, timeline_line, &p) != PT_OK) rc = cli_fail();
+        else if (p.n == 0) printf("\nRiwayat\n  (belum ada)\n");
     }
     if (in) pt_institution_free(in);
     pt_close(ctx);

@@ -79,6 +79,9 @@ static void progress(int done, int total, void *payload)
 
 int cmd_score(const cli_globals *g, int argc, char **argv)
 {
+    /* the professional override and the stored score beside it (cmd_override.c) */
+    if (argc > 1 && strcmp(argv[1], "override") == 0) return cmd_score_override(g, argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "show") == 0) return cmd_score_show(g, argc - 1, argv + 1);
     char *pos[argc];
     int n_pos, help, all = 0, as_json = 0;
     const cli_opt opts[] = {{"--all", 0, NULL, &all}, {"--json", 0, NULL, &as_json}};
@@ -104,9 +107,28 @@ int cmd_score(const cli_globals *g, int argc, char **argv)
         } else if (as_json) {
             json_t *doc = json_object();
             if (doc) json_object_set_new(doc, "scored", json_integer(n));
+            int64_t by_state[PT_STATE_DECIDED + 1];
+            json_t *left = json_object();
+            if (doc && left && pt_visit_count_states(ctx, by_state) == PT_OK)
+                for (int s = PT_STATE_DRAFT; s <= PT_STATE_DECIDED; s++)
+                    if (s != PT_STATE_SUBMITTED && s != PT_STATE_SCORED)
+                        json_object_set_new(left, pt_visit_state_name((pt_visit_state)s),
+                                            json_integer(by_state[s]));
+            if (doc) json_object_set_new(doc, "not_scored", left);
+            else json_decref(left);
             rc = out_json_print(doc);
         } else {
             printf("scored %d visit%s\n", n, n == 1 ? "" : "s");
+            /* the others are not forgotten: say where they are in their life cycle */
+            int64_t by_state[PT_STATE_DECIDED + 1];
+            if (pt_visit_count_states(ctx, by_state) == PT_OK) {
+                const pt_visit_state left[] = {PT_STATE_DRAFT, PT_STATE_RETURNED,
+                                               PT_STATE_UNDER_REVIEW, PT_STATE_DECIDED};
+                for (size_t i = 0; i < sizeof left / sizeof left[0]; i++)
+                    if (by_state[left[i]])
+                        printf("not scored: %" PRId64 " %s\n", by_state[left[i]],
+                               pt_visit_state_name(left[i]));
+            }
         }
     } else {
         /* Print what the database now holds, read back: the record the board will see. */

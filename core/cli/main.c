@@ -28,6 +28,11 @@ static const command commands[] = {
     {"plugin", cmd_plugin},
     {"export", cmd_export},
     {"notify", cmd_notify},
+    {"review", cmd_review},
+    {"decision", cmd_decision},
+    {"finding", cmd_finding},
+    {"sanction", cmd_sanction},
+    {"agenda", cmd_agenda},
     {"audit", cmd_audit},
     {"user", cmd_user},
     {"login", cmd_login},
@@ -48,7 +53,17 @@ static void print_main_help(void)
            "  institution add|list|show|update|import\n"
            "                            the homes that are registered, visited and accredited\n"
            "  visit import|list|show    record visits from CSV or XML files and read them\n"
+           "  visit new|assign|answer|answers|reconcile|submit|history\n"
+           "                            draft visits, joint visits by several agencies, the steps\n"
            "  score VISIT_ID | --all    score visits with their checklist's script\n"
+           "  score override VISIT ...  override a section score or grade, with a rationale\n"
+           "  review open|declare|vote|decide|return|appeal|correct|list|show\n"
+           "                            reviews of scored visits and board decisions\n"
+           "  decision list|show|verify decisions and the evidence they were based on\n"
+           "  finding add|from-visit|plan|close|list|show|escalate\n"
+           "                            follow-up of findings to a verified fix (tindak lanjut)\n"
+           "  sanction add|list         the sanction ladder of joint monitoring\n"
+           "  agenda                    what each agency must do this week\n"
            "  summary                   one line per visit: total, grade and the worst flag\n"
            "  plugin list               the export formats and notification channels found\n"
            "  export --format NAME ... -o FILE\n"

@@ -89,7 +89,8 @@ class ListShowUpdate(clitest.CliTestCase):
         by_id = self.json("institution", "show", "2")
         by_reg = self.json("institution", "show", "UJI-002")
         self.assertEqual(by_id, by_reg)
-        self.assertEqual(list(by_id), KEYS)
+        # the institution's keys first, then its status and story (institution_story.c)
+        self.assertEqual(list(by_id), KEYS + ["status", "timeline"])
         self.assertEqual((by_id["id"], by_id["name"], by_id["province"]),
                          (2, "LKSA Ceria Ñusantara", "Sumatera Utara"))
         out = self.ok("institution", "show", "UJI-002").stdout

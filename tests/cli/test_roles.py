@@ -57,6 +57,68 @@ COMMANDS = [
     (["plugin", "list"], ALL, None, None),
 ]
 
+# The workflow (docs/workflow.md, "Who may do what"), run against the records add_workflow()
+# leaves in the shared database: the ids below are the ones it creates, in that order.
+RECORDERS = {"budi", "sari", "eka", "dedi"}          # inspector, assessor, agency officers
+REVIEWERS = {"dewi", "eka"}                         # board member, Dinas Sosial officer
+RECORD = ("record answers of visits", "inspector or assessor or agency officer")
+REVIEW = ("review visits", "board member or agency officer (Dinas Sosial)")
+DECIDE = ("decide accreditation reviews", "board member")
+DECIDE_MONITORING = ("decide monitoring reviews", "board member or agency officer (Dinas Sosial)")
+FINDING = ("record findings", "inspector or assessor or agency officer")
+LONG_REASON = "Alasan yang cukup panjang untuk dicatat dalam berkas"
+WORKFLOW_COMMANDS = [
+    # joint visits: draft 8 has a disagreement on S1.01, draft 9 none; both teams are
+    # budi, sari, eka and dedi
+    (["visit", "new", "--institution", "UJI-001", "--checklist", "uji-cli", "--date", "2026-06-03",
+      "--type", "routine", "--member", "budi"], RECORDERS, *RECORD),
+    (["visit", "assign", "8", "--agency", "Dinas Sosial", "--item", "S2.01"], RECORDERS, *RECORD),
+    (["visit", "answer", "8", "S2.03=Pengasuh ramah"], RECORDERS, *RECORD),
+    (["visit", "reconcile", "8", "S1.01", "ya", "--reason", LONG_REASON], RECORDERS, *RECORD),
+    (["visit", "submit", "9"], RECORDERS, *RECORD),
+    (["visit", "answers", "8"], ALL, None, None),
+    (["visit", "history", "8"], ALL, None, None),
+    # overrides: visit 5 is scored
+    (["score", "override", "5", "--section", "S1", "--score", "30", "--reason", LONG_REASON],
+     {"sari"}, "override computed scores", "assessor"),
+    (["score", "show", "5"], ALL, None, None),
+    # reviews: 1 decided (visit 4, decision 1); 2 open on accreditation visit 6, dewi declared;
+    # 3 open on accreditation visit 7, dewi declared and voted; 4 open on the monitoring
+    # visit 3, dewi and eka declared, dewi voted
+    (["review", "open", "5", "--panel", "dewi"], REVIEWERS, *REVIEW),
+    (["review", "return", "5", "--reason", LONG_REASON], REVIEWERS, *REVIEW),
+    (["review", "appeal", "1", "--reason", LONG_REASON, "--panel", "dewi"], REVIEWERS, *REVIEW),
+    (["review", "correct", "1", "--reason", LONG_REASON, "--panel", "dewi"], REVIEWERS, *REVIEW),
+    (["review", "declare", "2", "--no-conflict"], {"dewi"}, *DECIDE),
+    (["review", "vote", "2", "--grade", "B"], {"dewi"}, *DECIDE),
+    (["review", "decide", "3"], {"dewi"}, *DECIDE),
+    (["review", "decide", "4"], REVIEWERS, *DECIDE_MONITORING),
+    (["review", "list"], ALL, None, None),
+    (["review", "show", "1"], ALL, None, None),
+    (["decision", "list"], ALL, None, None),
+    (["decision", "show", "1"], ALL, None, None),
+    (["decision", "verify", "1"], ALL, None, None),
+    # findings: finding 1 on visit 1 (item S1.02), verified by the later visit 4
+    (["finding", "from-visit", "2"], RECORDERS, *FINDING),
+    (["finding", "add", "5", "--item", "S1.02", "--severity", "rendah", "--agency", "Dinas Sosial",
+      "--due", "2026-12-31", "--description", "Ruang belajar belum memadai"], RECORDERS, *FINDING),
+    (["finding", "plan", "1", "--action", "Menata ruang belajar", "--responsible", "Kepala LKSA",
+      "--target", "2026-12-31"], RECORDERS, *FINDING),
+    (["finding", "close", "1", "--visit", "4"], RECORDERS, *FINDING),
+    (["finding", "escalate", "--today", "2026-06-01"], {"ani", "eka", "dedi"},
+     "escalate overdue work", "administrator or agency officer"),
+    (["finding", "list"], ALL, None, None),
+    (["finding", "list", "--overdue", "--today", "2027-01-01"], ALL, None, None),
+    (["finding", "show", "1"], ALL, None, None),
+    # sanctions: steps 1-3 Satpol PP or Dinas Sosial officers (step 4: see its own test)
+    (["sanction", "add", "UJI-001", "--step", "1", "--reason", LONG_REASON], {"eka", "dedi"},
+     "issue sanctions", "agency officer"),
+    (["sanction", "list", "UJI-001"], ALL, None, None),
+    (["agenda"], ALL, None, None),
+    (["agenda", "--agency", "Satpol PP"], ALL, None, None),
+    (["institution", "show", "UJI-001", "--today", "2026-06-01"], ALL, None, None),
+]
+
 
 def dump(path):
     con = sqlite3.connect(path)
@@ -112,14 +174,71 @@ class RolesTest(CliTestCase):
         dst.close()
         return path
 
+    def as_user(self, name, *args):
+        return self.must("--token", self.tokens[name], *args)
+
+    def add_workflow(self):
+        """Records for the workflow commands of WORKFLOW_COMMANDS, made through the commands
+        (their ids are asserted: the table names them)."""
+        def visit_file(name, institution, date, type_):
+            with open(data("visit-b.csv"), encoding="utf-8") as f:
+                text = f.read()
+            text = text.replace("#institution;UJI-001", "#institution;" + institution)
+            text = text.replace("#date;2026-03-14", "#date;" + date)
+            text = text.replace("#type;akreditasi", "#type;" + type_)
+            path = os.path.join(self.tmp, name)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            return path
+        for n, (name, inst, date, type_) in enumerate([
+                ("v3.csv", "UJI-001", "2026-05-01", "rutin"),
+                ("v4.csv", "UJI-001", "2026-06-01", "akreditasi"),
+                ("v5.csv", "UJI-002", "2026-05-02", "rutin"),
+                ("v6.csv", "UJI-002", "2026-05-03", "akreditasi"),
+                ("v7.csv", "UJI-002", "2026-05-04", "akreditasi")], start=3):
+            r = self.as_user("budi", "visit", "import", visit_file(name, inst, date, type_))
+            self.assertIn("(id %d)" % n, r.stdout)
+        self.as_user("ani", "score", "--all")
+        self.assertIn("added finding 1", self.as_user(
+            "budi", "finding", "add", "1", "--item", "S1.02", "--severity", "sedang", "--agency",
+            "Dinas Sosial", "--due", "2026-09-30", "--description", "Skala pengasuhan rendah").stdout)
+        # review 1: visit 4 decided by dewi (decision 1)
+        self.assertIn("opened review 1 ", self.as_user(
+            "dewi", "review", "open", "4", "--panel", "dewi", "--quorum", "1").stdout)
+        self.as_user("dewi", "review", "declare", "1", "--no-conflict")
+        self.as_user("dewi", "review", "vote", "1", "--grade", "A")
+        self.assertIn("decision 1", self.as_user("dewi", "review", "decide", "1").stdout)
+        # review 2: visit 6, dewi declared; review 3: visit 7, dewi declared and voted
+        self.assertIn("opened review 2 ", self.as_user("dewi", "review", "open", "6", "--panel", "dewi").stdout)
+        self.as_user("dewi", "review", "declare", "2", "--no-conflict")
+        self.assertIn("opened review 3 ", self.as_user("dewi", "review", "open", "7", "--panel", "dewi").stdout)
+        self.as_user("dewi", "review", "declare", "3", "--no-conflict")
+        self.as_user("dewi", "review", "vote", "3", "--grade", "C")
+        # review 4: the monitoring visit 3, opened by the Dinas Sosial officer
+        self.assertIn("opened review 4 ", self.as_user(
+            "eka", "review", "open", "3", "--panel", "dewi,eka", "--quorum", "1").stdout)
+        self.as_user("dewi", "review", "declare", "4", "--no-conflict")
+        self.as_user("eka", "review", "declare", "4", "--no-conflict")
+        self.as_user("dewi", "review", "vote", "4", "--accept")
+        # drafts 8 (budi and sari disagree on S1.01) and 9 (all answered by budi)
+        for n in (8, 9):
+            r = self.as_user("budi", "visit", "new", "--institution", "UJI-001", "--checklist",
+                             "uji-cli", "--date", "2026-06-02", "--type", "routine", "--member",
+                             "budi:ketua", "--member", "sari", "--member", "eka", "--member", "dedi")
+            self.assertIn(str(n), r.stdout)
+        self.as_user("budi", "visit", "answer", "8", "S1.01=ya")
+        self.as_user("sari", "visit", "answer", "8", "S1.01=tidak")
+        self.as_user("budi", "visit", "answer", "9", "S1.01=ya", "S1.02=2", "S2.01=4",
+                     "S2.02=sebagian", "S2.03=Pengasuh ramah")
+        self.as_user("ani", "notify", "retry")
+
     # ---- the table ----
 
-    def test_every_command_as_every_role_is_allowed_or_refused_as_the_table_says(self):
-        self.add_users()
+    def run_table(self, commands):
         base = self.copy_db("base.db")
-        for args, allowed, what, needs in COMMANDS:
+        for args, allowed, what, needs in commands:
             for name in USERS:
-                with self.subTest(command=" ".join(args[:2]), user=name):
+                with self.subTest(command=" ".join(args[:3]), user=name):
                     db = os.path.join(self.tmp, "run.db")
                     for suffix in ("", "-wal", "-shm"):
                         if os.path.exists(db + suffix):
@@ -139,6 +258,31 @@ class RolesTest(CliTestCase):
                                          "pantau: user '%s' (%s, %s) may not %s (needs: %s)\n"
                                          % (name, title, agency, what, needs))
                         self.assertEqual(dump(db), before, "a refused command changed the database")
+
+    def test_every_command_as_every_role_is_allowed_or_refused_as_the_table_says(self):
+        self.add_users()
+        self.run_table(COMMANDS)
+
+    def test_every_workflow_command_as_every_role_is_allowed_or_refused_as_the_table_says(self):
+        self.add_users()
+        self.add_workflow()
+        self.run_table(WORKFLOW_COMMANDS)
+
+    def test_satpol_pp_issues_steps_1_to_3_and_only_the_dinas_sosial_steps_4_and_5(self):
+        self.add_users()
+        for step in ("1", "2", "3"):
+            self.as_user("dedi", "sanction", "add", "UJI-001", "--step", step, "--reason", LONG_REASON)
+        before = dump(self.db)
+        for step in ("4", "5"):
+            r = self.pantau("--token", self.tokens["dedi"], "sanction", "add", "UJI-001", "--step",
+                            step, "--reason", LONG_REASON)
+            self.assertEqual(r.returncode, 1)
+            self.assertTrue(r.stderr.startswith("pantau: user 'dedi' (agency officer, Satpol PP) "
+                                                "may not issue a sanction of step %s" % step), r.stderr)
+            self.assertEqual(dump(self.db), before, "a refused sanction changed the database")
+        self.as_user("eka", "sanction", "add", "UJI-001", "--step", "5", "--reason", LONG_REASON)
+        self.assertEqual(self.sql("SELECT reg_status FROM institution WHERE reg_no = 'UJI-001'"),
+                         [("revoked",)])
 
     def test_a_board_member_is_refused_even_when_they_authenticate_with_a_password(self):
         self.add_users()

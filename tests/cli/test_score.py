@@ -62,7 +62,9 @@ class Score(clitest.CliTestCase):
         self.ok("score", "--all")
         self.assertEqual(self.count("score"), 2)
         self.assertEqual(self.count("score_flag"), 1)
-        self.assertEqual(self.json("score", "--all"), {"scored": 2})
+        self.assertEqual(self.json("score", "--all"),
+                         {"scored": 2, "not_scored": {"draft": 0, "under_review": 0,
+                                                      "returned": 0, "decided": 0}})
 
     def test_score_all_shows_progress_only_on_a_terminal(self):
         master, slave = pty.openpty()

@@ -3,9 +3,9 @@ import clitest
 from clitest import data
 
 LIST_KEYS = ["id", "institution_id", "institution_name", "checklist_id", "checklist_version",
-             "date", "type", "n_answers", "scored", "total", "max", "grade", "n_flags"]
+             "date", "type", "n_answers", "scored", "total", "max", "grade", "n_flags", "state"]
 SHOW_KEYS = ["id", "institution_id", "institution_name", "checklist_id", "checklist_version",
-             "date", "type", "notes", "created_at", "team", "answers", "score"]
+             "date", "type", "state", "notes", "created_at", "team", "answers", "score", "history"]
 
 
 class Import(clitest.CliTestCase):

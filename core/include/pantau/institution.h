@@ -82,6 +82,84 @@ typedef struct pt_import_result {
  * CRLF or LF, ',' or ';' separators. */
 int pt_institution_import_csv(pt_ctx *ctx, const char *path, pt_import_result *result);
 
+/* ---- The status and the story of a home (institution_story.c; docs/workflow.md,
+ * "Institution status") ------------------------------------------------------------------ */
+
+/* Where a home stands on a given day. Every string is a NUL-terminated copy inside the struct
+ * ("" when there is none): the struct owns nothing and needs no free. */
+typedef struct pt_institution_status {
+    int64_t institution_id;
+    char today[11];                /* the day it was computed for, YYYY-MM-DD */
+
+    /* Registration (tanda daftar), from the institution row. */
+    char reg_status[16];           /* registered, unregistered, expired, revoked */
+    char reg_date[11], reg_expires[11];
+    /* As of today: "valid" (registered, not expiring within 90 days or no expiry date known),
+     * "expiring" (registered, expires within 90 days), "expired" (status expired, or
+     * registered with reg_expires before today), "none" (unregistered or revoked). Static. */
+    const char *reg_validity;
+    int reg_days_left;             /* days from today to reg_expires; meaningful only when
+                                      reg_expires is set (negative once past) */
+
+    /* Accreditation: the latest accreditation decision that no other decision supersedes.
+     * It is in force when its outcome carries a validity and valid_until >= today. */
+    int accredited;                /* 1: an accreditation is in force (fields below) */
+    int has_last_decision;         /* 1: the fields below describe the latest decision, even
+                                      when it is not in force (expired, or TT) */
+    int64_t accreditation_decision_id;
+    char accreditation_grade[16];  /* the decision's outcome: A, B, C or TT */
+    char accreditation_label[128];
+    char accreditation_valid_from[11], accreditation_valid_until[11]; /* "" for TT */
+    char accreditation_decided_at[21];
+    int accreditation_days_left;   /* to valid_until; meaningful when valid_until is set */
+
+    /* The sanction ladder: the highest step issued (0: none) and that sanction. */
+    int sanction_step;
+    char sanction_level[32];       /* teguran_lisan ... pencabutan_izin */
+    char sanction_label[32];       /* "teguran lisan" ... "pencabutan izin" */
+    int64_t sanction_id;
+    char sanction_agency[129];
+    char sanction_issued_at[21];
+
+    /* Findings (tindak lanjut). */
+    int findings_open;
+    int findings_overdue;          /* open and due_date < today */
+} pt_institution_status;
+
+/* Fills *out with the status of institution_id as of today (YYYY-MM-DD; NULL: the current UTC
+ * date). Needs PT_ACT_READ. Errors: PT_ENOTFOUND (no such institution), PT_EINVALID (today is
+ * not a date), PT_EDENIED. */
+int pt_institution_status_get(pt_ctx *ctx, int64_t institution_id, const char *today,
+                              pt_institution_status *out);
+
+/* The Indonesian label of a registration status ("registered" -> "terdaftar"). A static
+ * string; the input itself when unknown. */
+const char *pt_institution_reg_status_label(const char *reg_status);
+
+/* One event in the story of a home. Strings live only during the callback. */
+typedef struct pt_story_entry {
+    const char *date;      /* YYYY-MM-DD: the visit date, else the day the record was made */
+    const char *at;        /* the record's timestamp (UTC ISO 8601); the visit date for a visit */
+    /* "visit", "decision", "finding", "finding_closed", "plan", "sanction", "registration" */
+    const char *kind;
+    const char *text;      /* one short line in Bahasa Indonesia */
+    int64_t id;            /* the record's own id (for "registration", the audit log seq) */
+    int64_t visit_id;      /* the visit it concerns; 0 when none */
+    int64_t decision_id;   /* a decision: itself; 0 otherwise */
+    int64_t finding_id;    /* a finding, its closing or its plan: the finding; a sanction: the
+                              finding it names; 0 otherwise */
+} pt_story_entry;
+
+/* Calls cb for each event of the home's story, oldest first (by date, then the time it was
+ * recorded): its visits (type, state, score and grade, an override in force), decisions
+ * (outcome, validity, appeal or correction, superseded), findings, their closing by a
+ * verification visit, corrective plans, sanctions, and the changes of its registration
+ * (reg_no, reg_status, reg_date, reg_expires) read from the audit log. A non-zero return from
+ * cb stops the walk and is returned. Needs PT_ACT_READ. Errors: PT_ENOTFOUND, PT_EDENIED. */
+int pt_institution_story_foreach(pt_ctx *ctx, int64_t institution_id,
+                                 int (*cb)(const pt_story_entry *entry, void *payload),
+                                 void *payload);
+
 #ifdef __cplusplus
 }
 #endif

@@ -53,5 +53,11 @@ int pt_error_last_code(void);
 #include "pantau/score.h"
 #include "pantau/user.h"
 #include "pantau/lifecycle.h"
+#include "pantau/joint.h"
+#include "pantau/override.h"
+#include "pantau/review.h"
+#include "pantau/finding.h"
+#include "pantau/sanction.h"
+#include "pantau/agenda.h"
 
 #endif
