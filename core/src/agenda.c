@@ -188,18 +188,13 @@ static void each_finding(agenda *a, sqlite3_stmt *st)
     }
 }
 
-/* ---- accreditations in force ending within 90 days (as finding_escalate.c) ---- */
+/* ---- accreditations in force ending within 90 days (the view accreditation_current) ---- */
 
-#define EFFECTIVE(d) "NOT EXISTS (SELECT 1 FROM decision s WHERE s.supersedes = " d ".id)"
 static const char ACCREDITATION_SQL[] =
     "SELECT d.id, d.institution_id, i.name, d.outcome, d.outcome_label, d.valid_until, "
     "CAST(julianday(d.valid_until) - julianday(?1) AS INTEGER) "
-    "FROM decision d JOIN institution i ON i.id = d.institution_id "
-    "WHERE d.kind = 'accreditation' AND d.valid_until IS NOT NULL AND " EFFECTIVE("d") " "
-    "AND d.valid_until BETWEEN ?1 AND date(?1, '+' || ?2 || ' days') "
-    "AND NOT EXISTS (SELECT 1 FROM decision o WHERE o.institution_id = d.institution_id "
-    "  AND o.kind = 'accreditation' AND o.valid_until IS NOT NULL AND " EFFECTIVE("o") " "
-    "  AND (o.valid_until > d.valid_until OR (o.valid_until = d.valid_until AND o.id > d.id)))";
+    "FROM accreditation_current d JOIN institution i ON i.id = d.institution_id "
+    "WHERE d.valid_until BETWEEN ?1 AND date(?1, '+' || ?2 || ' days')";
 
 static void each_accreditation(agenda *a, sqlite3_stmt *st)
 {

@@ -148,19 +148,13 @@ static void read_overdue(sqlite3_stmt *st, pending *p, int *ok)
     read_inst(st, 11, p, ok);
 }
 
-/* Effective accreditation decisions (no decision supersedes them) that are each home's
- * accreditation in force (no other effective one lasts longer) and end within the window,
- * not yet told for that date. */
-#define EFFECTIVE(d) "NOT EXISTS (SELECT 1 FROM decision s WHERE s.supersedes = " d ".id)"
+/* Each home's accreditation (the view accreditation_current, migration 5) that ends within
+ * the window, not yet told for that date. */
 static const char ACCREDITATION_SQL[] =
     "SELECT d.id, d.institution_id, d.visit_id, d.outcome, d.outcome_label, d.valid_until, "
     "CAST(julianday(d.valid_until) - julianday(?1) AS INTEGER), " INST_COLS " "
-    "FROM decision d JOIN institution i ON i.id = d.institution_id "
-    "WHERE d.kind = 'accreditation' AND d.valid_until IS NOT NULL AND " EFFECTIVE("d") " "
-    "AND d.valid_until BETWEEN ?1 AND date(?1, '+' || ?2 || ' days') "
-    "AND NOT EXISTS (SELECT 1 FROM decision o WHERE o.institution_id = d.institution_id "
-    "  AND o.kind = 'accreditation' AND o.valid_until IS NOT NULL AND " EFFECTIVE("o") " "
-    "  AND (o.valid_until > d.valid_until OR (o.valid_until = d.valid_until AND o.id > d.id))) "
+    "FROM accreditation_current d JOIN institution i ON i.id = d.institution_id "
+    "WHERE d.valid_until BETWEEN ?1 AND date(?1, '+' || ?2 || ' days') "
     "AND NOT EXISTS (SELECT 1 FROM event e WHERE e.type = 'accreditation.expiring' "
     "  AND e.institution_id = d.institution_id "
     "  AND json_extract(e.json, '$.accreditation.valid_until') = d.valid_until) "

@@ -161,8 +161,8 @@ static int status_registration(pt_ctx *ctx, pt_institution_status *out)
     return rc;
 }
 
-/* The latest accreditation decision no other decision supersedes: a later board decision on
- * the home governs, so an earlier grade does not outlive a later TT. */
+/* The home's accreditation: the view accreditation_current (migration 5) is the one
+ * definition, shared with the agenda and the expiry events. */
 static int status_accreditation(pt_ctx *ctx, pt_institution_status *out)
 {
     sqlite3_stmt *st;
@@ -170,9 +170,7 @@ static int status_accreditation(pt_ctx *ctx, pt_institution_status *out)
                          "SELECT d.id, d.outcome, d.outcome_label, d.valid_from, d.valid_until, "
                          "       d.decided_at, "
                          "       CAST(julianday(d.valid_until) - julianday(?2) AS INTEGER) "
-                         "FROM decision d WHERE d.institution_id = ?1 AND d.kind = 'accreditation' "
-                         "  AND NOT EXISTS (SELECT 1 FROM decision s WHERE s.supersedes = d.id) "
-                         "ORDER BY d.decided_at DESC, d.id DESC LIMIT 1");
+                         "FROM accreditation_current d WHERE d.institution_id = ?1");
     if (rc) return rc;
     sqlite3_bind_int64(st, 1, out->institution_id);
     sqlite3_bind_text(st, 2, out->today, -1, SQLITE_STATIC);

@@ -499,6 +499,16 @@ static const char *const migrations[] = {
     "WHEN (SELECT status FROM review WHERE id = NEW.review_id) IS NOT 'open' "
     "  OR (SELECT visit_id FROM review WHERE id = NEW.review_id) IS NOT NEW.visit_id "
     "BEGIN SELECT RAISE(ABORT, 'a decision needs an open review of the same visit'); END;"
+    /* THE definition of a home's accreditation (institution status, agenda, expiry events):
+     * its latest accreditation decision that no other decision supersedes. A later board
+     * decision governs, so an earlier grade does not outlive a later TT; it is in force while
+     * valid_until (NULL for TT) has not passed. */
+    "CREATE VIEW accreditation_current AS "
+    "  SELECT d.* FROM decision d WHERE d.kind = 'accreditation' "
+    "    AND NOT EXISTS (SELECT 1 FROM decision s WHERE s.supersedes = d.id) "
+    "    AND NOT EXISTS (SELECT 1 FROM decision o WHERE o.institution_id = d.institution_id "
+    "                    AND o.kind = 'accreditation' AND o.id > d.id "
+    "                    AND NOT EXISTS (SELECT 1 FROM decision s2 WHERE s2.supersedes = o.id));"
     "CREATE TRIGGER decision_no_update BEFORE UPDATE ON decision "
     "BEGIN SELECT RAISE(ABORT, 'a decision is immutable: supersede it with a new decision'); END;"
     "CREATE TRIGGER decision_no_delete BEFORE DELETE ON decision "

@@ -184,6 +184,27 @@ static void a_home_visited_within_the_year_and_an_accreditation_far_off_are_not_
     assert_rows(&got, expect, 4); /* Sekar Arum, visited 338 days before, is not yet due */
 }
 
+/* The home's accreditation is its latest decision (the view accreditation_current): a later
+ * TT ends the earlier B, so no renewal of B is due any more. */
+static void a_later_tt_decision_takes_the_expiring_accreditation_off_the_agenda(void **state)
+{
+    test_fixture *f = *state;
+    const char *sql =
+        "INSERT INTO review (visit_id, kind, quorum, opened_by, opened_at) "
+        "SELECT visit_id, 'review', 1, 'uji', '2026-03-01T00:00:00Z' FROM decision WHERE id = 1;"
+        "INSERT INTO decision (review_id, visit_id, institution_id, kind, outcome, outcome_label, "
+        "panel_size, votes_cast, quorum, votes, evidence, evidence_sha256, decided_by, decided_at) "
+        "SELECT (SELECT max(id) FROM review), visit_id, 1, 'accreditation', 'TT', "
+        "'Tidak terakreditasi', 1, 1, 1, '[]', '{}', evidence_sha256, 'uji', "
+        "'2026-03-01T00:00:00Z' FROM decision WHERE id = 1;";
+    char *err = NULL;
+    if (sqlite3_exec(f->ctx->db, sql, NULL, NULL, &err) != SQLITE_OK) fail_msg("%s", err);
+    rows got = {0};
+    assert_int_equal(pt_agenda_foreach(f->ctx, "2026-05-25", "Dinas Sosial", 0, note, &got), 0);
+    for (int i = 0; i < got.n; i++) assert_null(strstr(got.line[i], "accreditation.expiring"));
+    assert_int_equal(got.n, 6);
+}
+
 #define T(name) cmocka_unit_test_prestate_setup_teardown(name, setup, test_fixture_teardown, \
                                                          (void *)&GABUNGAN)
 
@@ -194,6 +215,7 @@ int main(void)
         T(findings_due_within_the_days_asked_are_on_the_agenda_before_they_are_late),
         T(the_agency_filter_keeps_that_agency_s_rows),
         T(a_home_visited_within_the_year_and_an_accreditation_far_off_are_not_on_it),
+        T(a_later_tt_decision_takes_the_expiring_accreditation_off_the_agenda),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
