@@ -701,6 +701,11 @@ static const char *const guard_triggers[] = {
     "score_override_locked_insert", "script_version_immutable", "finding_closed_immutable",
     "finding_no_delete", "corrective_plan_no_update", "corrective_plan_no_delete",
     "sanction_no_update", "sanction_no_delete",
+    "decision_never_replaced", "review_never_replaced", "visit_transition_never_replaced",
+    "score_override_never_replaced", "finding_never_replaced", "corrective_plan_never_replaced",
+    "sanction_never_replaced", "audit_log_never_replaced", "checklist_version_never_replaced",
+    "visit_never_replaced", "institution_never_replaced", "app_user_never_replaced",
+    "finding_once_never_replaced", "script_version_never_replaced", "panel_member_conflict_final",
 };
 
 static int add_problem(pt_audit_report *r, const char *fmt, ...)

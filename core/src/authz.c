@@ -105,6 +105,16 @@ static int has_users(pt_ctx *ctx)
     return result;
 }
 
+int pt__authz_may(pt_role role, const char *agency, pt_action action)
+{
+    if ((int)action < 0 || action >= PT_ACT_COUNT_ || role <= PT_ROLE_NONE || role > PT_ROLE_OFFICER)
+        return 0;
+    const rule *r = &rules[action];
+    unsigned bit = R(role);
+    return (r->roles & bit) || ((r->roles_of_register_agency & bit) && agency &&
+                                is_register_agency(agency));
+}
+
 int pt__authz(pt_ctx *ctx, pt_action action)
 {
     if ((int)action < 0 || action >= PT_ACT_COUNT_)
@@ -120,10 +130,7 @@ int pt__authz(pt_ctx *ctx, pt_action action)
                          "not authenticated: this database has users, so only an authenticated "
                          "user may %s", r->what);
     }
-    unsigned bit = R(ctx->user_role);
-    if ((r->roles & bit) ||
-        ((r->roles_of_register_agency & bit) && is_register_agency(ctx->user_agency)))
-        return PT_OK;
+    if (pt__authz_may((pt_role)ctx->user_role, ctx->user_agency, action)) return PT_OK;
     char needs[256];
     needs_text(r, needs, sizeof needs);
     return pt__error(PT_EDENIED, "user '%s' (%s, %s) may not %s (needs: %s)", ctx->user_name,

@@ -14,6 +14,10 @@
  * administrator. Costs one indexed query when no one is authenticated. */
 int pt__authz(pt_ctx *ctx, pt_action action);
 
+/* 1 when a user of `role` and `agency` may do action by the table (not who ctx is: e.g. to
+ * check that a panel member will be able to vote), 0 when not. */
+int pt__authz_may(pt_role role, const char *agency, pt_action action);
+
 /* Sets who ctx acts as. Only user.c calls it, after checking a password or token: a library
  * caller has no way to claim a user. Tells the audit log first (the actor its triggers
  * record); when that fails, nothing is set and the error is returned. */

@@ -207,6 +207,8 @@ int pt_score_visit(pt_ctx *ctx, int64_t visit_id, pt_score **out)
     if (!rc) {
         pt__now_utc(now);
         rc = pt__begin(ctx);
+        /* again inside the write transaction: a review may have opened while the script ran */
+        if (!rc) rc = pt__visit_require_state(ctx, visit_id, scorable, 2, "scoring", &state);
         if (!rc) rc = write_script(&w, scorer, now);
         if (!rc) rc = write_score(&w, score, now, 1, state);
         if (!rc) rc = pt__event_score_stored(w.events, visit, institution, score);

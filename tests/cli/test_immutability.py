@@ -143,7 +143,26 @@ class Immutability(clitest.CliTestCase):
                  "outcome_label, panel_size, votes_cast, quorum, votes, evidence, evidence_sha256, "
                  "decided_by, decided_at) SELECT review_id, visit_id, institution_id, kind, 'A', "
                  "'x', panel_size, votes_cast, quorum, votes, evidence, evidence_sha256, 'x', 'x' "
-                 "FROM decision", "a decision needs an open review of the same visit"),
+                 "FROM decision", "a row of decision is a record: it is never replaced"),
+                # rows may not be moved INTO a decided visit either (visit 1 is not decided)
+                ("UPDATE OR REPLACE answer SET visit_id = 3 WHERE visit_id = 1", LOCKED),
+                ("UPDATE visit_team SET visit_id = 3, position = 50 WHERE visit_id = 1", LOCKED),
+                # INSERT OR REPLACE deletes the row it collides with without a delete trigger:
+                # refused on every table whose rows are records
+                ("INSERT OR REPLACE INTO decision SELECT * FROM decision",
+                 "a row of decision is a record: it is never replaced"),
+                ("INSERT OR REPLACE INTO review SELECT * FROM review",
+                 "a row of review is a record: it is never replaced"),
+                ("INSERT OR REPLACE INTO visit_transition SELECT * FROM visit_transition "
+                 "WHERE visit_id = 3", "a row of visit_transition is a record: it is never replaced"),
+                ("INSERT OR REPLACE INTO score_override SELECT * FROM score_override",
+                 "a row of score_override is a record: it is never replaced"),
+                ("INSERT OR REPLACE INTO visit SELECT * FROM visit WHERE id = 3",
+                 "a row of visit is a record: it is never replaced"),
+                ("INSERT OR REPLACE INTO audit_log SELECT * FROM audit_log WHERE seq = 1",
+                 "a row of audit_log is a record: it is never replaced"),
+                ("INSERT OR REPLACE INTO app_user SELECT * FROM app_user WHERE name = 'dewi'",
+                 "a row of app_user is a record: it is never replaced"),
                 ("UPDATE review SET reason = 'x'", "a closed review cannot change"),
                 ("UPDATE panel_member SET vote = 'A'", "the review is closed: its panel cannot change"),
                 ("DELETE FROM visit_transition WHERE visit_id = 3",
