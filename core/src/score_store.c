@@ -473,6 +473,7 @@ int pt_score_all(pt_ctx *ctx, void (*progress)(int done, int total, void *payloa
     run_state rs = {0};
     rs.ctx = ctx;
     int total = 0, done = 0;
+    int committed = 0;   /* visits whose scores a commit has made durable */
     int rc = count_visits(ctx, &total);
     if (!rc) rc = writer_open(&rs.w, ctx);
     if (!rc) rc = prepare_streams(&rs);
@@ -492,6 +493,7 @@ int pt_score_all(pt_ctx *ctx, void (*progress)(int done, int total, void *payloa
         done++;
         if (done % BATCH == 0) {
             rc = pt__commit(ctx);
+            if (!rc) committed = done;
             if (!rc) rc = pt__begin(ctx);
             if (rc) {
                 rs.write_failed = 1;
@@ -510,11 +512,13 @@ int pt_score_all(pt_ctx *ctx, void (*progress)(int done, int total, void *payloa
             char saved[2048];
             snprintf(saved, sizeof saved, "%s", pt_error_last());
             int crc = pt__commit(ctx);
+            if (!crc) committed = done;
             if (rc) pt__error(code, "%s", saved); /* the visit's failure is the news */
             else rc = crc;
         }
     }
-    if (n_scored) *n_scored = rs.write_failed ? done - done % BATCH : done;
+    /* only what a commit made durable counts: a batch whose commit failed was rolled back */
+    if (n_scored) *n_scored = committed;
 out:
     sqlite3_finalize(rs.visits);
     sqlite3_finalize(rs.team.stmt);
