@@ -126,7 +126,7 @@ static int run_export(const cli_globals *g, int argc, char **argv, const params 
     sel.date_to = to;
 
     pt_plugin_set *set;
-    if ((rc = cli_plugins_load(NULL, &set)) != CLI_OK) return rc;
+    if ((rc = cli_plugins_load_configured(g, &set)) != CLI_OK) return rc;
     if (!pt_plugins_find(set, PT_PLUGIN_KIND_EXPORT, format)) {
         /* name what is there, so a typo is fixed without another command */
         char names[512] = "";

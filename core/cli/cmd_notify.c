@@ -69,6 +69,17 @@ static int load_config(const cli_globals *g, pt_notify_config **out)
     return rc;
 }
 
+int cli_plugins_load_configured(const cli_globals *g, pt_plugin_set **out)
+{
+    *out = NULL;
+    pt_notify_config *cfg = NULL;
+    int found = load_config(g, &cfg);
+    if (found < 0) return cli_fail();
+    int rc = cli_plugins_load(found ? pt_notify_config_plugin_path(cfg) : NULL, out);
+    pt_notify_config_free(cfg);
+    return rc;
+}
+
 /* A warning on one line (plugin messages may hold line breaks). */
 static void warn(const char *prefix, const char *message)
 {

@@ -13,7 +13,8 @@ static const char help_plugin[] =
     "\n"
     "Lists the plugins found: export formats (pantau export --format NAME) and notification\n"
     "channels. Folders searched, in order: each folder of $PANTAU_PLUGIN_PATH (colon-separated),\n"
-    "then the installed lib/pantau/plugins next to pantau's prefix (or, run from a build\n"
+    "the configuration's plugin_path folders (--config, $PANTAU_CONFIG, else pantau.conf beside\n"
+    "the database), then the installed lib/pantau/plugins next to pantau's prefix (or, run from a build\n"
     "folder, the plugins built there). A module is refused with a warning on stderr when it is\n"
     "a symbolic link, not owned by root or you, writable by group or others, in a folder\n"
     "writable by group or others, or does not fit the plugin ABI; pantau keeps working.\n"
@@ -41,7 +42,7 @@ static const char *kind_name(pt_plugin_kind kind)
     return kind == PT_PLUGIN_KIND_EXPORT ? "export" : kind == PT_PLUGIN_KIND_NOTIFY ? "notify" : "?";
 }
 
-static int plugin_list(int argc, char **argv)
+static int plugin_list(const cli_globals *g, int argc, char **argv)
 {
     char *pos[argc];
     int n_pos, help, as_json = 0;
@@ -52,7 +53,7 @@ static int plugin_list(int argc, char **argv)
     if (n_pos) return cli_usage("plugin list", "unexpected argument '%s'", pos[0]);
 
     pt_plugin_set *set;
-    if ((rc = cli_plugins_load(NULL, &set)) != CLI_OK) return rc;
+    if ((rc = cli_plugins_load_configured(g, &set)) != CLI_OK) return rc;
     size_t n = pt_plugins_count(set);
     if (as_json) {
         json_t *items = json_array();
@@ -98,6 +99,6 @@ int cmd_plugin(const cli_globals *g, int argc, char **argv)
     (void)g;
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
         return argc < 2 ? cli_usage("plugin", "no subcommand given") : cli_help(help_plugin);
-    if (strcmp(argv[1], "list") == 0) return plugin_list(argc - 1, argv + 1);
+    if (strcmp(argv[1], "list") == 0) return plugin_list(g, argc - 1, argv + 1);
     return cli_usage("plugin", "unknown subcommand '%s'", argv[1]);
 }

@@ -160,6 +160,27 @@ class PluginLoader(clitest.CliTestCase):
         self.assertRegex(text, r"(?m)^NAME +KIND +VERSION +FILE +DESCRIPTION$")
         self.assertRegex(text, r"(?m)^baik +export +0\.1 +%s +modul uji yang baik$" % path)
 
+    def test_the_configuration_s_plugin_path_is_used_by_plugin_list_as_by_notify(self):
+        path = self.build("dari_konfigurasi", good("darikonfig", "dari plugin_path"))
+        os.makedirs(os.path.join(self.tmp, "etc"))
+        config = os.path.join(self.tmp, "etc", "pantau.conf")   # not beside the database
+        with open(config, "w") as f:
+            f.write("plugin_path = %s\n" % self.plugins)
+        r = self.run_pantau("--config", config, "plugin", "list", "--json",
+                            env={"PANTAU_PLUGIN_PATH": ""})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        files = {i["name"]: i["file"] for i in json.loads(r.stdout)["items"]}
+        self.assertEqual(files.get("darikonfig"), path)
+        # without the configuration, the folder is not searched
+        r = self.run_pantau("plugin", "list", "--json", env={"PANTAU_PLUGIN_PATH": ""})
+        self.assertNotIn("darikonfig", [i["name"] for i in json.loads(r.stdout)["items"]])
+        # a configuration that does not load is an error, not silently ignored
+        with open(config, "w") as f:
+            f.write("plugin_path\n")
+        r = self.run_pantau("--config", config, "plugin", "list", env={"PANTAU_PLUGIN_PATH": ""})
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("pantau.conf:1", r.stderr)
+
     def test_plugin_help_and_usage_errors(self):
         out = self.ok("plugin", "list", "--help").stdout
         self.assertTrue(out.startswith("Usage: pantau plugin list"), out)
