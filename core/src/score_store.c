@@ -555,13 +555,98 @@ static int count_rows(pt_ctx *ctx, const char *sql, int64_t visit_id, size_t *n)
     return rc;
 }
 
-/* After reading up to n counted rows: a step that failed, or fewer rows than counted, is an
- * error rather than a silently shorter score. */
-static int rows_read(pt_ctx *ctx, size_t got, size_t n, int last_step, const char *what)
+/* One kind of rows a score owns (its sections or its flags): how to count them, read them in
+ * position order, and fill one element from a row. */
+typedef struct owned_rows {
+    const char *what;            /* "sections", "flags": for messages */
+    const char *count_sql, *rows_sql;
+    size_t elem_size;
+    void (*fill)(void *elem, sqlite3_stmt *st, pt__arena *arena, int *ok);
+} owned_rows;
+
+static void fill_section(void *elem, sqlite3_stmt *st, pt__arena *arena, int *ok)
 {
-    if (got == n) return PT_OK;
-    if (last_step != SQLITE_DONE) return pt__error_sqlite(ctx->db, last_step, "reading a score");
-    return pt__error(PT_EIO, "reading a score: %zu of %zu %s found", got, n, what);
+    pt_section_score *ss = elem;
+    ss->section_id = arena_text(arena, st, 0, ok);
+    ss->score = sqlite3_column_double(st, 1);
+    ss->max = sqlite3_column_double(st, 2);
+    ss->justification = arena_text(arena, st, 3, ok);
+}
+
+static void fill_flag(void *elem, sqlite3_stmt *st, pt__arena *arena, int *ok)
+{
+    pt_flag *f = elem;
+    f->code = arena_text(arena, st, 0, ok);
+    f->severity = arena_text(arena, st, 1, ok);
+    f->agency = arena_text(arena, st, 2, ok);
+    f->item_id = arena_text(arena, st, 3, ok);
+    f->message = arena_text(arena, st, 4, ok);
+}
+
+static const owned_rows SECTIONS = {
+    "sections", "SELECT count(*) FROM score_section WHERE visit_id = ?1",
+    "SELECT section_id, score, maximum, justification FROM score_section WHERE visit_id = ?1 "
+    "ORDER BY position", sizeof(pt_section_score), fill_section};
+static const owned_rows FLAGS = {
+    "flags", "SELECT count(*) FROM score_flag WHERE visit_id = ?1",
+    "SELECT code, severity, agency, item_id, message FROM score_flag WHERE visit_id = ?1 "
+    "ORDER BY position", sizeof(pt_flag), fill_flag};
+
+/* Reads the visit's rows of one kind into an arena array (*out, *n_out). A step that fails, or
+ * fewer rows than counted, is an error rather than a silently shorter score. */
+static int read_owned(pt_ctx *ctx, pt__arena *arena, int64_t visit_id, const owned_rows *kind,
+                      void **out, size_t *n_out, int *ok)
+{
+    size_t n = 0;
+    int rc = count_rows(ctx, kind->count_sql, visit_id, &n);
+    if (rc || n == 0) return rc;
+    char *elems = pt__arena_alloc(arena, n * kind->elem_size);
+    if (!elems) return pt__error(PT_ENOMEM, "out of memory");
+    sqlite3_stmt *st;
+    if ((rc = pt__prepare(ctx, &st, kind->rows_sql)) != 0) return rc;
+    sqlite3_bind_int64(st, 1, visit_id);
+    size_t got = 0;
+    int step = SQLITE_ROW;
+    while (got < n && (step = sqlite3_step(st)) == SQLITE_ROW)
+        kind->fill(elems + got++ * kind->elem_size, st, arena, ok);
+    sqlite3_finalize(st);
+    if (got < n)
+        return step != SQLITE_DONE
+                   ? pt__error_sqlite(ctx->db, step, "reading a score")
+                   : pt__error(PT_EIO, "reading a score: %zu of %zu %s found", got, n, kind->what);
+    *out = elems;
+    *n_out = got;
+    return PT_OK;
+}
+
+/* Reads the score row into score. */
+static int read_score_row(pt_ctx *ctx, pt__arena *arena, pt_score *score, int *ok)
+{
+    sqlite3_stmt *st;
+    int rc = pt__prepare(ctx, &st, "SELECT total, maximum, grade, grade_label, valid_until, "
+                                   "checklist_sha256, script_sha256, scored_at FROM score "
+                                   "WHERE visit_id = ?1");
+    if (rc) return rc;
+    sqlite3_bind_int64(st, 1, score->visit_id);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        score->total = sqlite3_column_double(st, 0);
+        score->max = sqlite3_column_double(st, 1);
+        score->grade = arena_text(arena, st, 2, ok);
+        score->grade_label = arena_text(arena, st, 3, ok);
+        score->valid_until = arena_text(arena, st, 4, ok);
+        snprintf(score->checklist_sha256, sizeof score->checklist_sha256, "%s",
+                 col_text(st, 5) ? col_text(st, 5) : "");
+        snprintf(score->script_sha256, sizeof score->script_sha256, "%s",
+                 col_text(st, 6) ? col_text(st, 6) : "");
+        score->scored_at = arena_text(arena, st, 7, ok);
+    } else if (step == SQLITE_DONE) {
+        rc = pt__error(PT_ENOTFOUND, "visit %lld has no stored score", (long long)score->visit_id);
+    } else {
+        rc = pt__error_sqlite(ctx->db, step, "reading a score");
+    }
+    sqlite3_finalize(st);
+    return rc;
 }
 
 int pt_score_get(pt_ctx *ctx, int64_t visit_id, pt_score **out)
@@ -573,83 +658,21 @@ int pt_score_get(pt_ctx *ctx, int64_t visit_id, pt_score **out)
     pt__arena *arena = box->arena;
     score->visit_id = visit_id;
     int ok = 1;
-    sqlite3_stmt *st = NULL;
-    int rc = pt__prepare(ctx, &st, "SELECT total, maximum, grade, grade_label, valid_until, "
-                                   "checklist_sha256, script_sha256, scored_at FROM score "
-                                   "WHERE visit_id = ?1");
-    if (!rc) {
-        sqlite3_bind_int64(st, 1, visit_id);
-        int step = sqlite3_step(st);
-        if (step == SQLITE_ROW) {
-            score->total = sqlite3_column_double(st, 0);
-            score->max = sqlite3_column_double(st, 1);
-            score->grade = arena_text(arena, st, 2, &ok);
-            score->grade_label = arena_text(arena, st, 3, &ok);
-            score->valid_until = arena_text(arena, st, 4, &ok);
-            snprintf(score->checklist_sha256, sizeof score->checklist_sha256, "%s",
-                     col_text(st, 5) ? col_text(st, 5) : "");
-            snprintf(score->script_sha256, sizeof score->script_sha256, "%s",
-                     col_text(st, 6) ? col_text(st, 6) : "");
-            score->scored_at = arena_text(arena, st, 7, &ok);
-        } else if (step == SQLITE_DONE) {
-            rc = pt__error(PT_ENOTFOUND, "visit %lld has no stored score", (long long)visit_id);
-        } else {
-            rc = pt__error_sqlite(ctx->db, step, "reading a score");
-        }
-        sqlite3_finalize(st);
-        st = NULL;
+    /* one snapshot for the row, its sections and its flags (a re-score between the reads would
+     * mix two scores); a savepoint works inside a caller's transaction too */
+    int rc = sqlite3_exec(ctx->db, "SAVEPOINT score_read", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        pt_score_free(score);
+        return pt__error_sqlite(ctx->db, rc, "reading a score");
     }
-
-    size_t n = 0;
-    if (!rc) rc = count_rows(ctx, "SELECT count(*) FROM score_section WHERE visit_id = ?1",
-                             visit_id, &n);
-    if (!rc && n > 0) {
-        pt_section_score *ss = pt__arena_alloc(arena, n * sizeof *ss);
-        rc = ss ? pt__prepare(ctx, &st, "SELECT section_id, score, maximum, justification "
-                                        "FROM score_section WHERE visit_id = ?1 ORDER BY position")
-                : pt__error(PT_ENOMEM, "out of memory");
-        size_t i = 0;
-        if (!rc) {
-            sqlite3_bind_int64(st, 1, visit_id);
-            int step;
-            while (i < n && (step = sqlite3_step(st)) == SQLITE_ROW) {
-                ss[i].section_id = arena_text(arena, st, 0, &ok);
-                ss[i].score = sqlite3_column_double(st, 1);
-                ss[i].max = sqlite3_column_double(st, 2);
-                ss[i].justification = arena_text(arena, st, 3, &ok);
-                i++;
-            }
-            rc = rows_read(ctx, i, n, i < n ? step : SQLITE_ROW, "sections");
-            sqlite3_finalize(st);
-            score->sections = ss;
-            score->n_sections = i;
-        }
-    }
-    if (!rc) rc = count_rows(ctx, "SELECT count(*) FROM score_flag WHERE visit_id = ?1",
-                             visit_id, &n);
-    if (!rc && n > 0) {
-        pt_flag *f = pt__arena_alloc(arena, n * sizeof *f);
-        rc = f ? pt__prepare(ctx, &st, "SELECT code, severity, agency, item_id, message "
-                                       "FROM score_flag WHERE visit_id = ?1 ORDER BY position")
-               : pt__error(PT_ENOMEM, "out of memory");
-        size_t i = 0;
-        if (!rc) {
-            sqlite3_bind_int64(st, 1, visit_id);
-            int step;
-            while (i < n && (step = sqlite3_step(st)) == SQLITE_ROW) {
-                f[i].code = arena_text(arena, st, 0, &ok);
-                f[i].severity = arena_text(arena, st, 1, &ok);
-                f[i].agency = arena_text(arena, st, 2, &ok);
-                f[i].item_id = arena_text(arena, st, 3, &ok);
-                f[i].message = arena_text(arena, st, 4, &ok);
-                i++;
-            }
-            rc = rows_read(ctx, i, n, i < n ? step : SQLITE_ROW, "flags");
-            sqlite3_finalize(st);
-            score->flags = f;
-            score->n_flags = i;
-        }
-    }
+    rc = read_score_row(ctx, arena, score, &ok);
+    void *rows = NULL;
+    if (!rc) rc = read_owned(ctx, arena, visit_id, &SECTIONS, &rows, &score->n_sections, &ok);
+    if (!rc) score->sections = rows;
+    rows = NULL;
+    if (!rc) rc = read_owned(ctx, arena, visit_id, &FLAGS, &rows, &score->n_flags, &ok);
+    if (!rc) score->flags = rows;
+    sqlite3_exec(ctx->db, "RELEASE score_read", NULL, NULL, NULL); /* read only: nothing to undo */
     if (!rc && !ok) rc = pt__error(PT_ENOMEM, "out of memory");
     if (rc) {
         pt_score_free(score);
