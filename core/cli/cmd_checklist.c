@@ -335,15 +335,15 @@ static void field(const char *indent, const char *label, const char *text)
 static void show_item(const pt_item *it)
 {
     char w[32], a[32], b[32], prefix[256], text[2048];
-    char weight[48] = "not scored";
-    if (it->weight > 0) snprintf(weight, sizeof weight, "weight %s", out_number(w, sizeof w, it->weight));
+    char weight[48] = "tidak dinilai";
+    if (it->weight > 0) snprintf(weight, sizeof weight, "bobot %s", out_number(w, sizeof w, it->weight));
     printf("\n  %s  [%s, %s%s%s]\n", it->id, pt_item_type_name(it->type), weight,
-           it->na_allowed ? ", N/A allowed" : "", it->gate ? ", CRITICAL" : "");
+           it->na_allowed ? ", boleh TB (tidak berlaku)" : "", it->gate ? ", KRITIS" : "");
     const char *in = "      ";
     out_wrapped(stdout, in, 6, it->text, SHEET_WIDTH);
     switch (it->type) {
     case PT_ITEM_YESNO:
-        field(in, "passes if:", it->expect ? it->expect : "ya");
+        field(in, "lulus jika:", it->expect ? it->expect : "ya");
         break;
     case PT_ITEM_SCALE:
         for (size_t i = 0; i < it->n_levels; i++) {
@@ -352,13 +352,13 @@ static void show_item(const pt_item *it)
         }
         if (it->pass_level) {
             snprintf(text, sizeof text, "%d", it->pass_level);
-            field(in, "passes from:", text);
+            field(in, "lulus mulai:", text);
         }
         break;
     case PT_ITEM_CHOICE:
         for (size_t i = 0; i < it->n_choices; i++) {
             snprintf(prefix, sizeof prefix, "%s  %s = ", in, it->choices[i].value);
-            snprintf(text, sizeof text, "%s (credit %s)", it->choices[i].label ? it->choices[i].label : "",
+            snprintf(text, sizeof text, "%s (nilai %s)", it->choices[i].label ? it->choices[i].label : "",
                      out_number(a, sizeof a, it->choices[i].score));
             out_wrapped(stdout, prefix, out_width(prefix), text, SHEET_WIDTH);
         }
@@ -368,25 +368,25 @@ static void show_item(const pt_item *it)
         if (it->has_min && it->has_max) {
             snprintf(text, sizeof text, "%s .. %s", out_number(a, sizeof a, it->min),
                      out_number(b, sizeof b, it->max));
-            field(in, "range:", text);
+            field(in, "rentang:", text);
         } else if (it->has_min || it->has_max) {
             snprintf(text, sizeof text, "%s %s", it->has_min ? ">=" : "<=",
                      out_number(a, sizeof a, it->has_min ? it->min : it->max));
-            field(in, "range:", text);
+            field(in, "rentang:", text);
         }
         break;
     default:
         break;
     }
-    field(in, "unit:", it->unit);
-    field(in, "guidance:", it->guidance);
-    field(in, "evidence:", it->evidence);
-    field(in, "legal basis:", it->legal_basis);
+    field(in, "satuan:", it->unit);
+    field(in, "panduan:", it->guidance);
+    field(in, "bukti:", it->evidence);
+    field(in, "dasar hukum:", it->legal_basis);
     if (it->gate) {
-        snprintf(text, sizeof text, "grade capped at %s, %s, %s: %s", it->gate->cap,
+        snprintf(text, sizeof text, "peringkat paling tinggi %s, %s, %s: %s", it->gate->cap,
                  it->gate->severity, it->gate->agency ? it->gate->agency : "-",
                  it->gate->message ? it->gate->message : "");
-        field(in, "gate:", text);
+        field(in, "gerbang:", text);
     }
 }
 
@@ -394,26 +394,26 @@ static void show_readable(const pt_checklist *cl)
 {
     char a[32], b[32], prefix[256], text[2048];
     out_wrapped(stdout, "", 0, cl->title, SHEET_WIDTH);
-    snprintf(text, sizeof text, "%s@%s (%zu items)", cl->id, cl->version, cl->n_items);
-    field("  ", "checklist:", text);
+    snprintf(text, sizeof text, "%s@%s (%zu butir)", cl->id, cl->version, cl->n_items);
+    field("  ", "instrumen:", text);
     field("  ", "sha256:", cl->sha256);
-    field("  ", "script:", cl->script);
-    field("  ", "description:", cl->description);
-    field("  ", "legal basis:", cl->legal_basis);
+    field("  ", "skrip:", cl->script);
+    field("  ", "uraian:", cl->description);
+    field("  ", "dasar hukum:", cl->legal_basis);
 
-    printf("\nGrading (total of %s)%s%s\n", out_number(a, sizeof a, cl->max_total),
+    printf("\nPemeringkatan (nilai total %s)%s%s\n", out_number(a, sizeof a, cl->max_total),
            cl->bands_are_default ? " " : "", cl->bands_are_default ? DEFAULT_MARK : "");
     for (size_t i = 0; i < cl->n_bands; i++) {
         const pt_band *band = &cl->bands[i];
         printf("  %-3s >= %-6s %s", band->grade, out_number(a, sizeof a, band->min),
                band->label ? band->label : "");
-        if (band->validity_years > 0) printf(" (valid %d years)", band->validity_years);
+        if (band->validity_years > 0) printf(" (berlaku %d tahun)", band->validity_years);
         printf("\n");
     }
-    if (cl->fail_label) printf("  below every band: %s\n", cl->fail_label);
+    if (cl->fail_label) printf("  di bawah semua batas: %s\n", cl->fail_label);
 
     if (cl->n_params) {
-        printf("\nParameters\n");
+        printf("\nParameter\n");
         for (size_t i = 0; i < cl->n_params; i++) {
             const pt_param *p = &cl->params[i];
             snprintf(prefix, sizeof prefix, "  %s = %s%s%s  ", p->id, out_number(a, sizeof a, p->value),
@@ -426,7 +426,7 @@ static void show_readable(const pt_checklist *cl)
     for (size_t i = 0; i < cl->n_sections; i++) {
         const pt_section *s = &cl->sections[i];
         snprintf(prefix, sizeof prefix, "\n%s  ", s->id);
-        snprintf(text, sizeof text, "%s (weight %s, %zu items)", s->title ? s->title : "",
+        snprintf(text, sizeof text, "%s (bobot %s, %zu butir)", s->title ? s->title : "",
                  out_number(b, sizeof b, s->weight), s->n_items);
         out_wrapped(stdout, prefix, 4, text, SHEET_WIDTH);
         for (size_t k = 0; k < s->n_items; k++) show_item(&s->items[k]);

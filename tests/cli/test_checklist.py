@@ -224,10 +224,11 @@ class ListAndShow(clitest.CliTestCase):
         self.assertTrue(out.startswith("Instrumen Uji Perintah\n"))
         for text in ("uji-cli@1.0", "UU 11/2009 Pasal 53", "(bawaan pantau, bukan angka resmi)",
                      "Sangat Baik", "Tidak Terakreditasi", "anak_per_pengasuh_maks = 10 anak",
-                     "Perlindungan Anak", "S1.01", "CRITICAL", "Tidak ada kebijakan perlindungan anak",
+                     "Perlindungan Anak", "S1.01", "KRITIS", "Tidak ada kebijakan perlindungan anak",
                      "Lembaga memiliki kebijakan perlindungan anak yang tertulis",
                      "Minta dokumen kebijakan", "Permensos 30/HUK/2011", "dokumen wawancara",
-                     "N/A allowed", "Bersih dan terawat", "sebagian = Sebagian (credit 0.5)",
+                     "boleh TB (tidak berlaku)", "Bersih dan terawat", "sebagian = Sebagian (nilai 0.5)",
+                     "panduan:", "dasar hukum:", "Pemeringkatan (nilai total", "(berlaku 5 tahun)",
                      "orang"):
             self.assertIn(text, out)
 
