@@ -54,9 +54,11 @@ static const char help_close[] =
     "Usage: pantau finding close FINDING --visit V\n"
     "\n"
     "Closes a finding with verification visit V: a visit to the same home, later than the\n"
-    "finding's visit, scored (or under review, or decided), that answered the finding's item\n"
-    "(not N/A) and whose score raises no flag on it (for a flag without an item: no flag with\n"
-    "the same code). Otherwise the finding stays open and the error says why.\n"
+    "finding's visit, with the same checklist (any version), scored (or under review, or\n"
+    "decided), that answered the finding's item (not N/A) and whose score raises no flag on it\n"
+    "(for a flag without an item: no flag with the same code). A finding recorded by hand also\n"
+    "needs an answer that differs from the one its visit recorded. Otherwise the finding stays\n"
+    "open and the error says why.\n"
     "Prints \"closed finding F (verified by visit V)\".\n";
 
 static const char help_list[] =

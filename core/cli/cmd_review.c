@@ -1,5 +1,5 @@
-/* pantau review open | declare | vote | decide | return | appeal | correct | list | show: reviews
- * of scored visits and board decisions (review.h). */
+/* pantau review open | declare | vote | decide | return | appeal | correct | withdraw | list |
+ * show: reviews of scored visits and board decisions (review.h). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +21,9 @@ static const char help_review[] =
     "  return VISIT --reason TEXT            send a visit back to its team\n"
     "  appeal DECISION --reason TEXT --panel USER,... [--quorum N]\n"
     "  correct DECISION --reason TEXT --panel USER,... [--quorum N]\n"
-    "                                        reopen a decision; the new one supersedes it\n"
+    "                                        reopen the decision in force; the new one\n"
+    "                                        supersedes it\n"
+    "  withdraw REVIEW --reason TEXT         close an open appeal or correction undecided\n"
     "  list [--visit V] [--open] [--json]    reviews, newest first\n"
     "  show REVIEW [--json]                  a review, its panel, votes and decision\n";
 
@@ -32,21 +34,25 @@ static const char help_open[] =
     "users (board members for an accreditation visit; board members or agency officers for\n"
     "other visits), each named once. The quorum is the number of votes needed to decide (1 to\n"
     "the panel's size; by default a majority of the panel). One review of a visit is open at a\n"
-    "time. Board members and Dinas Sosial officers open reviews. Prints the review's id.\n";
+    "time. Board members open reviews; Dinas Sosial officers too, except of accreditation\n"
+    "visits (the board's). Prints the review's id.\n";
 
 static const char help_declare[] =
     "Usage: pantau review declare REVIEW (--no-conflict | --conflict TEXT)\n"
     "\n"
     "A panel member declares, as themselves, a conflict of interest (TEXT says what it is) or\n"
-    "none. A conflicted member cannot vote or decide (the database refuses it too). The\n"
-    "declaration may be made again until the member has voted; only while the review is open.\n";
+    "none, while the review is open. A conflicted member cannot vote or decide, and a declared\n"
+    "conflict is final (the database refuses both too). A declaration of no conflict may be\n"
+    "made again until the member has voted, and may become a conflict until the decision:\n"
+    "that clears the member's vote.\n";
 
 static const char help_vote[] =
     "Usage: pantau review vote REVIEW (--grade G | --accept)\n"
     "\n"
     "A panel member who declared no conflict votes: for an accreditation visit a grade of the\n"
     "visit's checklist or TT (tidak terakreditasi), for other visits --accept. A vote may be\n"
-    "changed until the decision.\n";
+    "changed until the decision by voting again: the last vote counts (the audit log keeps\n"
+    "the earlier ones).\n";
 
 static const char help_decide[] =
     "Usage: pantau review decide REVIEW [--conditions TEXT]\n"
@@ -63,7 +69,7 @@ static const char help_return[] =
     "\n"
     "Sends a scored visit, or a visit under review, back to its team with the reason: the visit\n"
     "becomes returned (its history keeps the reason) and an open review closes as returned.\n"
-    "Board members and Dinas Sosial officers.\n";
+    "Board members; Dinas Sosial officers too, except for accreditation visits.\n";
 
 static const char help_appeal[] =
     "Usage: pantau review appeal DECISION --reason TEXT --panel USER[,USER...] [--quorum N]\n"
@@ -71,8 +77,18 @@ static const char help_appeal[] =
     "\n"
     "Opens an appeal (or a correction) of a decision: a new review of the same visit, linked to\n"
     "the decided one, with its own panel and quorum (as review open). Its decision supersedes\n"
-    "the first; a decision already superseded cannot be appealed (appeal the one in force).\n"
-    "The visit stays decided and its data unchanged.\n";
+    "the first. Only the decision in force is reopened: for accreditation, the home's current\n"
+    "one (a later decision of the home governs); for monitoring, the latest of the visit. The\n"
+    "visit stays decided and its data unchanged. Board members; Dinas Sosial officers too,\n"
+    "except for accreditation decisions.\n";
+
+static const char help_withdraw[] =
+    "Usage: pantau review withdraw REVIEW --reason TEXT\n"
+    "\n"
+    "Closes an open appeal or correction without a decision (e.g. its quorum can no longer be\n"
+    "reached): the review becomes withdrawn with the reason; the visit stays decided and the\n"
+    "decision in force stands. A first review is not withdrawn: return its visit instead\n"
+    "(pantau review return VISIT --reason TEXT). Who may open the review may withdraw it.\n";
 
 static const char help_list[] =
     "Usage: pantau review list [--visit V] [--open] [--json]\n"
@@ -83,8 +99,9 @@ static const char help_list[] =
 static const char help_show[] =
     "Usage: pantau review show REVIEW [--json]\n"
     "\n"
-    "A review: its visit, kind (review, appeal, correction), status, quorum, who opened and\n"
-    "closed it, the panel with each declaration and vote, and its decision. --json prints {id,\n"
+    "A review: its visit, kind (review, appeal, correction), status (open, returned, decided,\n"
+    "withdrawn), quorum, who opened and closed it (and why, when returned or withdrawn), the\n"
+    "panel with each declaration and vote, and its decision. --json prints {id,\n"
     "visit_id, institution_id, institution_name, visit_date, visit_type, kind, reopens, status,\n"
     "quorum, opened_by, opened_at, reason, closed_by, closed_at, close_reason, panel_size,\n"
     "n_declared, votes_cast, decision_id, panel [{user, full_name, role, conflict, declaration,\n"
@@ -300,6 +317,27 @@ static int run_decide(const cli_globals *g, int argc, char **argv)
     return rc;
 }
 
+static int run_withdraw(const cli_globals *g, int argc, char **argv)
+{
+    char *pos[argc];
+    int n_pos, help;
+    const char *reason = NULL;
+    const cli_opt opts[] = {{"--reason", 1, &reason, NULL}};
+    int rc = cli_parse("review withdraw", argc, argv, opts, 1, pos, &n_pos, &help);
+    if (rc != CLI_OK) return rc;
+    if (help) return cli_help(help_withdraw);
+    int64_t review;
+    if ((rc = parse_id("review withdraw", "review", n_pos, pos, &review)) != CLI_OK) return rc;
+    if (!reason) return cli_usage("review withdraw", "withdrawing a review needs --reason TEXT");
+    pt_ctx *ctx;
+    if ((rc = cli_open(g, &ctx, 0)) != CLI_OK) return rc;
+    if (pt_review_withdraw(ctx, review, reason) != PT_OK) rc = cli_fail();
+    else printf("review %" PRId64 " withdrawn\n", review);
+    cli_notify_after(g, ctx, rc != CLI_OK);
+    pt_close(ctx);
+    return rc;
+}
+
 static int run_return(const cli_globals *g, int argc, char **argv)
 {
     char *pos[argc];
@@ -422,7 +460,9 @@ static void show_readable(const pt_review *r, const pt_decision *d)
     printf("  %-13s %s at %s\n", "opened by:", r->opened_by, r->opened_at);
     if (r->reason) out_wrapped(stdout, "  reason:       ", 16, r->reason, 100);
     if (r->closed_at) printf("  %-13s %s at %s\n", "closed by:", r->closed_by, r->closed_at);
-    if (r->close_reason) out_wrapped(stdout, "  returned:     ", 16, r->close_reason, 100);
+    if (r->close_reason)
+        out_wrapped(stdout, strcmp(r->status, "withdrawn") == 0 ? "  withdrawn:    " : "  returned:     ",
+                    16, r->close_reason, 100);
     printf("  %-13s %d of %zu (quorum %d)\n", "votes cast:", r->votes_cast, r->n_panel, r->quorum);
     printf("\npanel\n");
     static const char *const headers[] = {"USER", "ROLE", "DECLARED", "VOTE", "DECLARATION"};
@@ -485,6 +525,7 @@ int cmd_review(const cli_globals *g, int argc, char **argv)
     if (strcmp(sub, "return") == 0) return run_return(g, argc - 1, argv + 1);
     if (strcmp(sub, "appeal") == 0) return run_reopen(g, argc - 1, argv + 1, 1);
     if (strcmp(sub, "correct") == 0) return run_reopen(g, argc - 1, argv + 1, 0);
+    if (strcmp(sub, "withdraw") == 0) return run_withdraw(g, argc - 1, argv + 1);
     if (strcmp(sub, "list") == 0) return run_list(g, argc - 1, argv + 1);
     if (strcmp(sub, "show") == 0) return run_show(g, argc - 1, argv + 1);
     return cli_usage("review", "unknown subcommand '%s'", sub);

@@ -401,7 +401,10 @@ static const char help_assign[] =
     "Gives items of a draft or returned visit to an agency of its team: its members may then\n"
     "record only the items of their agency and the items assigned to no one. --item and\n"
     "--section are repeatable; a section assigns all its items. Assigning an item again\n"
-    "replaces its agency. Only a member of the visit's team may assign.\n";
+    "replaces its agency. An item that a member of another agency has already answered (or\n"
+    "reconciled) cannot be assigned: an assignment does not take back recorded answers.\n"
+    "Only a member of the visit's team may assign. Prints the number of items assigned, with\n"
+    "the agency as the team spells it, and how many were assigned to it already.\n";
 
 static const char help_answer[] =
     "Usage: pantau visit answer VISIT ITEM=VALUE... [--na ITEM]... [--note ITEM=TEXT]...\n"
@@ -424,7 +427,8 @@ static const char help_reconcile[] =
     "Usage: pantau visit reconcile VISIT ITEM (VALUE | --na) --reason TEXT\n"
     "\n"
     "Records the agreed answer to an item the team's members answered differently, and why.\n"
-    "Reconciling again replaces it. The value is checked against the item.\n";
+    "Reconciling again replaces it. The value is checked against the item. As with answers, a\n"
+    "member reconciles only the items of their agency and those assigned to no one.\n";
 
 static const char help_submit[] =
     "Usage: pantau visit submit VISIT [--reason TEXT]\n"
@@ -557,12 +561,19 @@ static int run_assign(const cli_globals *g, int argc, char **argv)
 
     pt_ctx *ctx;
     if ((rc = cli_open(g, &ctx, 0)) != CLI_OK) return rc;
-    size_t n = 0;
+    pt_visit_assigned done;
     if (pt_visit_assign(ctx, id, agency, multi[0].values, (size_t)multi[0].n, multi[1].values,
-                        (size_t)multi[1].n, &n) != PT_OK)
+                        (size_t)multi[1].n, &done) != PT_OK) {
         rc = cli_fail();
-    else
-        printf("assigned %zu item%s of visit %" PRId64 " to %s\n", n, n == 1 ? "" : "s", id, agency);
+    } else {
+        /* the agency as stored (the team's spelling), not as typed */
+        printf("assigned %zu item%s of visit %" PRId64 " to %s", done.n_assigned,
+               done.n_assigned == 1 ? "" : "s", id, done.agency);
+        if (done.n_unchanged)
+            printf(" (%zu %s assigned to it already)", done.n_unchanged,
+                   done.n_unchanged == 1 ? "was" : "were");
+        printf("\n");
+    }
     pt_close(ctx);
     return rc;
 }

@@ -57,7 +57,7 @@ static void print_main_help(void)
            "                            draft visits, joint visits by several agencies, the steps\n"
            "  score VISIT_ID | --all    score visits with their checklist's script\n"
            "  score override VISIT ...  override a section score or grade, with a rationale\n"
-           "  review open|declare|vote|decide|return|appeal|correct|list|show\n"
+           "  review open|declare|vote|decide|return|appeal|correct|withdraw|list|show\n"
            "                            reviews of scored visits and board decisions\n"
            "  decision list|show|verify decisions and the evidence they were based on\n"
            "  finding add|from-visit|plan|close|list|show|escalate\n"

@@ -1,8 +1,10 @@
 /*
  * Closing a finding (finding.h, pt_finding_close): only a verification visit closes it, never
- * a word. The visit must show the fix: same home, made after the finding's visit, scored, the
- * item answered (not N/A), and no flag on it any more. Each refusal says which of these failed,
- * because the officer who reads it must know what visit to make next.
+ * a word. The visit must show the fix: same home, made after the finding's visit, with the same
+ * checklist (any version: another instrument's script never raises the finding's flag, so its
+ * silence proves nothing), scored, the item answered (not N/A), no flag on it any more, and for
+ * a finding recorded by hand (no flag re-checks it) an answer that changed. Each refusal says
+ * which of these failed, because the officer who reads it must know what visit to make next.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,12 +22,14 @@ typedef struct finding_facts {
     char flag_code[128];       /* "" when none */
     int closed;
     char closed_at[32];
+    char checklist_id[256];    /* of the finding's visit */
 } finding_facts;
 
 typedef struct visit_facts {
     int64_t institution_id;
     char institution_name[256];
     char visit_date[16];
+    char checklist_id[256];
 } visit_facts;
 
 static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int i)
@@ -39,9 +43,11 @@ static int read_finding(pt_ctx *ctx, int64_t id, finding_facts *f)
     sqlite3_stmt *st;
     int rc = pt__prepare(ctx, &st,
                          "SELECT f.institution_id, i.name, f.visit_id, v.visit_date, f.item_id, "
-                         "f.flag_code, f.status = 'closed', f.closed_by_visit, f.closed_at "
+                         "f.flag_code, f.status = 'closed', f.closed_by_visit, f.closed_at, "
+                         "cv.checklist_id "
                          "FROM finding f JOIN institution i ON i.id = f.institution_id "
-                         "JOIN visit v ON v.id = f.visit_id WHERE f.id = ?1");
+                         "JOIN visit v ON v.id = f.visit_id "
+                         "JOIN checklist_version cv ON cv.id = v.checklist_version_id WHERE f.id = ?1");
     if (rc) return rc;
     sqlite3_bind_int64(st, 1, id);
     int step = sqlite3_step(st);
@@ -55,6 +61,7 @@ static int read_finding(pt_ctx *ctx, int64_t id, finding_facts *f)
         f->closed = sqlite3_column_int(st, 6);
         f->closed_by_visit = sqlite3_column_int64(st, 7);
         copy_col(f->closed_at, sizeof f->closed_at, st, 8);
+        copy_col(f->checklist_id, sizeof f->checklist_id, st, 9);
     } else if (step == SQLITE_DONE) {
         rc = pt__error(PT_ENOTFOUND, "finding %lld not found", (long long)id);
     } else {
@@ -67,8 +74,10 @@ static int read_finding(pt_ctx *ctx, int64_t id, finding_facts *f)
 static int read_visit(pt_ctx *ctx, int64_t id, visit_facts *v)
 {
     sqlite3_stmt *st;
-    int rc = pt__prepare(ctx, &st, "SELECT v.institution_id, i.name, v.visit_date FROM visit v "
-                                   "JOIN institution i ON i.id = v.institution_id WHERE v.id = ?1");
+    int rc = pt__prepare(ctx, &st, "SELECT v.institution_id, i.name, v.visit_date, cv.checklist_id "
+                                   "FROM visit v JOIN institution i ON i.id = v.institution_id "
+                                   "JOIN checklist_version cv ON cv.id = v.checklist_version_id "
+                                   "WHERE v.id = ?1");
     if (rc) return rc;
     sqlite3_bind_int64(st, 1, id);
     int step = sqlite3_step(st);
@@ -76,6 +85,7 @@ static int read_visit(pt_ctx *ctx, int64_t id, visit_facts *v)
         v->institution_id = sqlite3_column_int64(st, 0);
         copy_col(v->institution_name, sizeof v->institution_name, st, 1);
         copy_col(v->visit_date, sizeof v->visit_date, st, 2);
+        copy_col(v->checklist_id, sizeof v->checklist_id, st, 3);
     } else if (step == SQLITE_DONE) {
         rc = pt__error(PT_ENOTFOUND, "visit %lld not found", (long long)id);
     } else {
@@ -108,6 +118,32 @@ static int first_row(pt_ctx *ctx, const char *sql, int64_t visit_id, const char 
     return rc;
 }
 
+/* 1 when visit vid answered f's item (not N/A) with the value f's visit recorded (copied into
+ * out), 0 when the answer differs or f's visit had none or N/A, or a negative error. */
+static int same_answer(pt_ctx *ctx, const finding_facts *f, int64_t vid, char *out, size_t size)
+{
+    sqlite3_stmt *st;
+    int rc = pt__prepare(ctx, &st,
+                         "SELECT n.value FROM answer n JOIN answer o ON o.visit_id = ?2 "
+                         "AND o.item_id = n.item_id AND o.na = 0 AND o.value IS n.value "
+                         "WHERE n.visit_id = ?1 AND n.item_id = ?3 AND n.na = 0");
+    if (rc) return rc;
+    sqlite3_bind_int64(st, 1, vid);
+    sqlite3_bind_int64(st, 2, f->visit_id);
+    sqlite3_bind_text(st, 3, f->item_id, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        copy_col(out, size, st, 0);
+        rc = 1;
+    } else if (step == SQLITE_DONE) {
+        rc = 0;
+    } else {
+        rc = pt__error_sqlite(ctx->db, step, "reading the answers");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static const pt_visit_state VERIFIED_STATES[] = {PT_STATE_SCORED, PT_STATE_UNDER_REVIEW,
                                                  PT_STATE_DECIDED};
 
@@ -130,6 +166,11 @@ static int check_verification(pt_ctx *ctx, int64_t fid, const finding_facts *f, 
                          "recorded finding %lld: only a later visit verifies a finding",
                          (long long)vid, v->visit_date, (long long)f->visit_id, f->visit_date,
                          (long long)fid);
+    if (strcmp(v->checklist_id, f->checklist_id) != 0)
+        return pt__error(PT_EINVALID, "visit %lld is a visit with checklist %s, not with %s like "
+                         "visit %lld that recorded finding %lld: only a visit with the same "
+                         "checklist (any version) verifies a finding", (long long)vid,
+                         v->checklist_id, f->checklist_id, (long long)f->visit_id, (long long)fid);
     char what[96];
     snprintf(what, sizeof what, "verifying finding %lld", (long long)fid);
     int rc = pt__visit_require_state(ctx, vid, VERIFIED_STATES, 3, what, NULL);
@@ -159,6 +200,18 @@ static int check_verification(pt_ctx *ctx, int64_t fid, const finding_facts *f, 
         if (rc == 1)
             return pt__error(PT_EINVALID, "visit %lld still flags item %s (%s): finding %lld stays "
                              "open", (long long)vid, f->item_id, found, (long long)fid);
+        /* a finding from a flag is re-checked by the new score (no flag on the item); one
+         * recorded by hand has only the answer: the same failing answer again shows no fix */
+        if (!*f->flag_code) {
+            rc = same_answer(ctx, f, vid, found, sizeof found);
+            if (rc < 0) return rc;
+            if (rc == 1)
+                return pt__error(PT_EINVALID, "visit %lld answered item %s '%s', as visit %lld did "
+                                 "when it recorded finding %lld: a finding recorded by hand is "
+                                 "verified by a changed answer to its item, so it stays open",
+                                 (long long)vid, f->item_id, found, (long long)f->visit_id,
+                                 (long long)fid);
+        }
     } else {
         rc = first_row(ctx, "SELECT code FROM score_flag WHERE visit_id = ?1 AND code = ?2 "
                             "LIMIT 1", vid, f->flag_code, found, sizeof found);

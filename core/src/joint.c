@@ -164,8 +164,9 @@ int pt__jvisit_bind_text(sqlite3_stmt *st, int i, const char *s)
 
 /* ---- pt_visit_assign ---- */
 
-/* The team's spelling of agency (case ignored), or PT_EINVALID naming the team's agencies. */
-static int team_agency(pt_ctx *ctx, int64_t visit_id, const char *agency, char *out, size_t size)
+/* The team's spelling of agency (case ignored), malloc'd into *out, or PT_EINVALID naming the
+ * team's agencies. */
+static int team_agency(pt_ctx *ctx, int64_t visit_id, const char *agency, char **out)
 {
     sqlite3_stmt *st;
     int rc = pt__prepare(ctx, &st,
@@ -178,9 +179,10 @@ static int team_agency(pt_ctx *ctx, int64_t visit_id, const char *agency, char *
     sqlite3_bind_text(st, 2, agency, -1, SQLITE_STATIC);
     int step = sqlite3_step(st);
     if (step != SQLITE_ROW) rc = pt__error_sqlite(ctx->db, step, "reading a visit's team");
-    else if (sqlite3_column_text(st, 0))
-        snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
-    else {
+    else if (sqlite3_column_text(st, 0)) {
+        if (!(*out = strdup((const char *)sqlite3_column_text(st, 0))))
+            rc = pt__error(PT_ENOMEM, "out of memory");
+    } else {
         const unsigned char *all = sqlite3_column_text(st, 1);
         rc = pt__error(PT_EINVALID, "visit %lld: no member of its team is from '%s' (the team's "
                        "agencies: %s)", (long long)visit_id, agency,
@@ -215,8 +217,70 @@ static int items_to_assign(const pt__jvisit *v, const char *const *item_ids, siz
     return PT_OK;
 }
 
+/* A member's agency on the visit, as every joint reader takes it: their team row (login name
+ * or full name), else their user's agency. `u` is the app_user row, `vid` the visit id. */
+#define MEMBER_AGENCY(u, vid)                                                                   \
+    "coalesce((SELECT t.agency FROM visit_team t WHERE t.visit_id = " vid " AND (t.name = " u  \
+    ".name OR t.name = " u ".full_name) ORDER BY t.position LIMIT 1), " u ".agency)"
+
+/* An assignment decides who records an item from now on; it cannot take back what members of
+ * other agencies already recorded (submit would merge it as if they had been allowed). So an
+ * item to assign whose answers or reconciliation come from another agency than `agency` is
+ * refused: PT_ESTATE naming the first such item in checklist order and who recorded it. */
+static int check_recorded_by_others(pt_ctx *ctx, const pt__jvisit *v, const char *agency,
+                                    const char *assign)
+{
+    sqlite3_stmt *st;
+    int rc = pt__prepare(ctx, &st,
+        "SELECT (SELECT group_concat(who, ', ') FROM (SELECT u.name || ' (' || "
+        MEMBER_AGENCY("u", "m.visit_id") " || ')' AS who, " MEMBER_AGENCY("u", "m.visit_id")
+        " AS ag FROM member_answer m JOIN app_user u ON u.id = m.user_id "
+        " WHERE m.visit_id = ?1 AND m.item_id = ?2 ORDER BY u.name) WHERE ag <> ?3 COLLATE NOCASE), "
+        "(SELECT r.reconciled_by || ' (' || " MEMBER_AGENCY("u", "r.visit_id") " || ')' "
+        " FROM reconciliation r JOIN app_user u ON u.name = r.reconciled_by "
+        " WHERE r.visit_id = ?1 AND r.item_id = ?2 AND " MEMBER_AGENCY("u", "r.visit_id")
+        " <> ?3 COLLATE NOCASE)");
+    if (rc) return rc;
+    const pt_checklist *cl = v->checklist;
+    size_t pos = 0, n_refused = 0;
+    char first[128] = "", answers[512] = "", reconciled[256] = "";
+    for (size_t s = 0; rc == 0 && s < cl->n_sections; s++)
+        for (size_t i = 0; rc == 0 && i < cl->sections[s].n_items; i++, pos++) {
+            if (!assign[pos]) continue;
+            const char *item_id = cl->sections[s].items[i].id;
+            sqlite3_bind_int64(st, 1, v->id);
+            sqlite3_bind_text(st, 2, item_id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, agency, -1, SQLITE_STATIC);
+            int step = sqlite3_step(st);
+            if (step != SQLITE_ROW) {
+                rc = pt__error_sqlite(ctx->db, step, "reading members' answers");
+            } else if (sqlite3_column_type(st, 0) != SQLITE_NULL ||
+                       sqlite3_column_type(st, 1) != SQLITE_NULL) {
+                if (n_refused++ == 0) {
+                    const unsigned char *a = sqlite3_column_text(st, 0), *r = sqlite3_column_text(st, 1);
+                    snprintf(first, sizeof first, "%s", item_id);
+                    snprintf(answers, sizeof answers, "%s", a ? (const char *)a : "");
+                    snprintf(reconciled, sizeof reconciled, "%s", r ? (const char *)r : "");
+                }
+            }
+            sqlite3_reset(st);
+        }
+    sqlite3_finalize(st);
+    if (rc || n_refused == 0) return rc;
+    char more[64] = "";
+    if (n_refused > 1)
+        snprintf(more, sizeof more, " (and %zu more item%s)", n_refused - 1, n_refused == 2 ? "" : "s");
+    return pt__error(PT_ESTATE, "visit %lld: item %s already has %s%s%s%s%s: it cannot be assigned "
+                     "to %s (an assignment decides who may record an item; it does not take back "
+                     "answers already recorded)%s", (long long)v->id, first,
+                     *answers ? "answers from " : "", answers, *answers && *reconciled ? " and " : "",
+                     *reconciled ? "a reconciliation by " : "", reconciled, agency, more);
+}
+
+/* Writes the assignments; counts the items it gave to the agency (new or moved) and those
+ * that were the agency's already (the upsert then changes nothing). */
 static int write_assignments(pt_ctx *ctx, const pt__jvisit *v, const char *agency,
-                             const char *assign, size_t *n_assigned)
+                             const char *assign, pt_visit_assigned *done)
 {
     char now[21];
     pt__now_utc(now);
@@ -229,6 +293,7 @@ static int write_assignments(pt_ctx *ctx, const pt__jvisit *v, const char *agenc
                          "ON CONFLICT (visit_id, item_id) DO UPDATE SET agency = excluded.agency, "
                          "assigned_by = excluded.assigned_by, assigned_at = excluded.assigned_at "
                          "WHERE agency IS NOT excluded.agency");
+    if (rc) return rc;
     const pt_checklist *cl = v->checklist;
     size_t pos = 0;
     for (size_t s = 0; rc == 0 && s < cl->n_sections; s++)
@@ -239,7 +304,9 @@ static int write_assignments(pt_ctx *ctx, const pt__jvisit *v, const char *agenc
             sqlite3_bind_text(st, 3, agency, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
             rc = pt__jvisit_step_done(ctx, st, "assigning an item");
-            (*n_assigned)++;
+            /* the audit triggers' rows are not counted by sqlite3_changes */
+            if (rc == 0 && sqlite3_changes(ctx->db) > 0) done->n_assigned++;
+            else if (rc == 0) done->n_unchanged++;
         }
     sqlite3_finalize(st);
     return rc;
@@ -247,41 +314,47 @@ static int write_assignments(pt_ctx *ctx, const pt__jvisit *v, const char *agenc
 
 int pt_visit_assign(pt_ctx *ctx, int64_t visit_id, const char *agency,
                     const char *const *item_ids, size_t n_items,
-                    const char *const *section_ids, size_t n_sections, size_t *n_assigned)
+                    const char *const *section_ids, size_t n_sections, pt_visit_assigned *out)
 {
-    size_t ignored;
-    if (!n_assigned) n_assigned = &ignored;
-    *n_assigned = 0;
+    if (out) memset(out, 0, sizeof *out);
     int rc = pt__authz(ctx, PT_ACT_VISIT_RECORD);
     if (rc) return rc;
     if (!agency || !*agency) return pt__error(PT_EINVALID, "assigning items needs an agency (--agency)");
     if (n_items + n_sections == 0)
         return pt__error(PT_EINVALID, "give the items to assign (--item ID or --section ID)");
     pt__jvisit v = {0};
-    char my_agency[129], stored[256];
+    char my_agency[129], *stored = NULL;
     char *assign = NULL;
-    size_t n = 0;
+    pt_visit_assigned done = {0};
     rc = pt__begin(ctx);
     if (rc == 0) rc = pt__jvisit_load(ctx, visit_id, &v);
     if (rc == 0) rc = pt__jvisit_require_writable(ctx, &v, "assigning items", NULL, my_agency,
                                                   sizeof my_agency);
-    if (rc == 0) rc = team_agency(ctx, visit_id, agency, stored, sizeof stored);
+    if (rc == 0) rc = team_agency(ctx, visit_id, agency, &stored);
     if (rc == 0 && !(assign = calloc(v.checklist->n_items + 1, 1))) rc = pt__error(PT_ENOMEM, "out of memory");
     if (rc == 0) rc = items_to_assign(&v, item_ids, n_items, section_ids, n_sections, assign);
-    if (rc == 0) rc = write_assignments(ctx, &v, stored, assign, &n);
+    if (rc == 0) rc = check_recorded_by_others(ctx, &v, stored, assign);
+    if (rc == 0) rc = write_assignments(ctx, &v, stored, assign, &done);
     if (rc == 0) rc = pt__commit(ctx);
     else pt__rollback(ctx);
+    if (rc == 0 && out) {
+        *out = done;
+        snprintf(out->agency, sizeof out->agency, "%s", stored);
+    }
+    free(stored);
     free(assign);
     pt__jvisit_done(&v);
-    if (rc == 0) *n_assigned = n;
     return rc;
 }
 
 /* ---- pt_visit_record_answers ---- */
 
-/* PT_EDENIED when the item is assigned to an agency other than the member's. */
+#define ASSIGNED_AGENCY_SQL "SELECT agency FROM visit_assignment WHERE visit_id = ?1 AND item_id = ?2"
+
+/* PT_EDENIED when the item is assigned to an agency other than the member's; `verb` says what
+ * the member may do ("record", "reconcile"); st is ASSIGNED_AGENCY_SQL. */
 static int check_assignment(pt_ctx *ctx, sqlite3_stmt *st, const pt__jvisit *v,
-                            const char *item_id, const char *my_agency)
+                            const char *item_id, const char *my_agency, const char *verb)
 {
     sqlite3_bind_int64(st, 1, v->id);
     sqlite3_bind_text(st, 2, item_id, -1, SQLITE_STATIC);
@@ -290,8 +363,9 @@ static int check_assignment(pt_ctx *ctx, sqlite3_stmt *st, const pt__jvisit *v,
         const char *owner = (const char *)sqlite3_column_text(st, 0);
         if (*my_agency && strcasecmp(owner, my_agency) != 0)
             rc = pt__error(PT_EDENIED, "visit %lld: item %s is assigned to %s: user '%s' (%s) may "
-                           "record only the items of %s and those assigned to no one",
-                           (long long)v->id, item_id, owner, ctx->user_name, my_agency, my_agency);
+                           "%s only the items of %s and those assigned to no one",
+                           (long long)v->id, item_id, owner, ctx->user_name, my_agency, verb,
+                           my_agency);
     } else if (step != SQLITE_DONE) {
         rc = pt__error_sqlite(ctx->db, step, "reading the assignments");
     }
@@ -310,8 +384,7 @@ static int write_member_answers(pt_ctx *ctx, const pt__jvisit *v, const pt_answe
     pt__now_utc(now);
     int rc = seen && arena ? PT_OK : pt__error(PT_ENOMEM, "out of memory");
     if (rc == 0)
-        rc = pt__prepare(ctx, &assigned, "SELECT agency FROM visit_assignment "
-                                         "WHERE visit_id = ?1 AND item_id = ?2");
+        rc = pt__prepare(ctx, &assigned, ASSIGNED_AGENCY_SQL);
     if (rc == 0)
         rc = pt__prepare(ctx, &upsert,
                          "INSERT INTO member_answer (visit_id, item_id, user_id, value, na, note, "
@@ -335,7 +408,7 @@ static int write_member_answers(pt_ctx *ctx, const pt__jvisit *v, const pt_answe
         else if (seen[pos]++)
             rc = pt__error(PT_EINVALID, "visit %lld: item %s is answered twice", (long long)v->id,
                            item->id);
-        if (rc == 0) rc = check_assignment(ctx, assigned, v, item->id, my_agency);
+        if (rc == 0) rc = check_assignment(ctx, assigned, v, item->id, my_agency, "record");
         if (rc == 0) rc = pt__jvisit_check_value(v, item, a->value, a->na, arena, &value, &na);
         if (rc) break;
         sqlite3_bind_int64(upsert, 1, v->id);
@@ -441,6 +514,7 @@ int pt_visit_reconcile(pt_ctx *ctx, int64_t visit_id, const char *item_id, const
     pt__arena *arena = pt__arena_new();
     if (!arena) return pt__error(PT_ENOMEM, "out of memory");
     const pt_item *item = NULL;
+    sqlite3_stmt *assigned = NULL;
     const char *checked = NULL;
     int checked_na = 0, open = 0;
     rc = pt__begin(ctx);
@@ -451,12 +525,16 @@ int pt_visit_reconcile(pt_ctx *ctx, int64_t visit_id, const char *item_id, const
         rc = pt__error(PT_EINVALID, "visit %lld: item %s is not in checklist %s@%s",
                        (long long)visit_id, item_id ? item_id : "", v.checklist->id,
                        v.checklist->version);
+    /* the agreed answer is an answer: the assignment decides who may give it */
+    if (rc == 0) rc = pt__prepare(ctx, &assigned, ASSIGNED_AGENCY_SQL);
+    if (rc == 0) rc = check_assignment(ctx, assigned, &v, item->id, my_agency, "reconcile");
     if (rc == 0) rc = reconcilable(ctx, visit_id, item->id, &open);
     if (rc == 0 && !open)
         rc = pt__error(PT_EINVALID, "visit %lld: item %s: the members' answers do not differ: "
                        "there is nothing to reconcile", (long long)visit_id, item->id);
     if (rc == 0) rc = pt__jvisit_check_value(&v, item, value, na, arena, &checked, &checked_na);
     if (rc == 0) rc = write_reconciliation(ctx, &v, item->id, checked, checked_na, reason);
+    sqlite3_finalize(assigned);
     if (rc == 0) rc = pt__commit(ctx);
     else pt__rollback(ctx);
     pt__jvisit_done(&v);

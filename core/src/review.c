@@ -1,8 +1,9 @@
 /*
  * Reviews and board decisions (review.h). Each write checks its rules here, to refuse in words
  * people read, inside one transaction; the database checks the ones that protect evidence
- * again (migration 5: a conflicted member's vote, a closed review's panel, a decision's
- * immutability, the lock of a decided visit), whatever program writes the file.
+ * again (migration 5: a conflicted member's vote, a declared conflict's finality, a closed
+ * review's panel, a decision's immutability, the lock of a decided visit), whatever program
+ * writes the file.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +119,15 @@ static int review_load(pt_ctx *ctx, int64_t review_id, review_row *r)
 static pt_action decide_action(const review_row *r)
 {
     return is_accreditation(&r->visit) ? PT_ACT_DECIDE : PT_ACT_DECIDE_MONITORING;
+}
+
+/* Opening, returning, appealing, correcting and withdrawing a review: an accreditation
+ * visit's reviews lead to the board's decision, so they are the board's (PT_ACT_DECIDE: a
+ * Dinas Sosial officer may not reopen or withdraw the board's work); the other visits' are
+ * also the Dinas Sosial's supervisors' (PT_ACT_REVIEW). */
+static pt_action review_action(const visit_info *v)
+{
+    return is_accreditation(v) ? PT_ACT_DECIDE : PT_ACT_REVIEW;
 }
 
 static int require_open(const review_row *r, const char *what)
@@ -238,14 +248,28 @@ static int insert_review(pt_ctx *ctx, const visit_info *v, const char *kind, int
 {
     sqlite3_stmt *st = NULL, *user = NULL, *member = NULL;
     int rc = pt__prepare(ctx, &st,
-                         "SELECT 1 FROM review WHERE visit_id = ?1 AND status = 'open'");
+                         "SELECT id, kind FROM review WHERE visit_id = ?1 AND status = 'open'");
     if (rc) return rc;
     sqlite3_bind_int64(st, 1, v->id);
     int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        /* a first review ends by a decision or a return; an appeal or a correction, whose
+         * visit stays decided, by a decision or a withdrawal */
+        long long open_id = sqlite3_column_int64(st, 0);
+        char open_kind[16];
+        copy_text(open_kind, sizeof open_kind, sqlite3_column_text(st, 1));
+        if (strcmp(open_kind, "review") == 0)
+            rc = pt__error(PT_ESTATE, "visit %lld already has an open review (review %lld): "
+                           "decide it or return the visit first", (long long)v->id, open_id);
+        else
+            rc = pt__error(PT_ESTATE, "visit %lld already has an open %s (review %lld): decide "
+                           "it or withdraw it first (pantau review withdraw %lld --reason TEXT)",
+                           (long long)v->id, open_kind, open_id, open_id);
+    } else if (step != SQLITE_DONE) {
+        rc = pt__error_sqlite(ctx->db, step, "reading the visit's reviews");
+    }
     sqlite3_finalize(st);
-    if (step == SQLITE_ROW)
-        return pt__error(PT_ESTATE, "visit %lld already has an open review: decide it or return "
-                         "the visit first", (long long)v->id);
+    if (rc) return rc;
     if ((rc = pt__prepare(ctx, &st,
                           "INSERT INTO review (visit_id, kind, reopens, quorum, opened_by, "
                           "opened_at, reason) VALUES (?1, ?2, ?3, ?4, pt_actor(), pt_now(), ?5)")))
@@ -262,7 +286,10 @@ static int insert_review(pt_ctx *ctx, const visit_info *v, const char *kind, int
     if (rc) return rc;
     int64_t id = sqlite3_last_insert_rowid(ctx->db);
 
-    rc = pt__prepare(ctx, &user, "SELECT id, role, disabled FROM app_user WHERE name = ?1");
+    rc = pt__prepare(ctx, &user, "SELECT id, role, disabled, agency FROM app_user WHERE name = ?1");
+    /* every member must be able to declare, vote and decide: a member who cannot would stall
+     * the review short of its quorum */
+    const pt_action member_action = is_accreditation(v) ? PT_ACT_DECIDE : PT_ACT_DECIDE_MONITORING;
     if (rc == PT_OK)
         rc = pt__prepare(ctx, &member,
                          "INSERT INTO panel_member (review_id, user_id) VALUES (?1, ?2)");
@@ -281,16 +308,16 @@ static int insert_review(pt_ctx *ctx, const visit_info *v, const char *kind, int
         int64_t user_id = sqlite3_column_int64(user, 0);
         pt_role role = PT_ROLE_NONE;
         pt_role_parse((const char *)sqlite3_column_text(user, 1), &role);
+        const char *agency = (const char *)sqlite3_column_text(user, 3);
         if (sqlite3_column_int(user, 2)) {
             rc = pt__error(PT_EINVALID, "panel member '%s' is disabled", panel[i]);
-        } else if (is_accreditation(v) && role != PT_ROLE_BOARD) {
-            rc = pt__error(PT_EINVALID, "panel member '%s' (%s) is not a board member: the panel "
-                           "of an accreditation visit is of board members", panel[i],
-                           pt_role_title(role));
-        } else if (!is_accreditation(v) && role != PT_ROLE_BOARD && role != PT_ROLE_OFFICER) {
-            rc = pt__error(PT_EINVALID, "panel member '%s' (%s) is neither a board member nor an "
-                           "agency officer: the panel of a monitoring visit is of those",
-                           panel[i], pt_role_title(role));
+        } else if (!pt__authz_may(role, agency, member_action)) {
+            rc = pt__error(PT_EINVALID, "panel member '%s' (%s, %s) may not decide %s reviews: "
+                           "the panel of %s is of %s", panel[i], pt_role_title(role),
+                           agency ? agency : "", is_accreditation(v) ? "accreditation" : "monitoring",
+                           is_accreditation(v) ? "an accreditation visit" : "a monitoring visit",
+                           is_accreditation(v) ? "board members"
+                                               : "board members and Dinas Sosial officers");
         } else {
             sqlite3_reset(member);
             sqlite3_bind_int64(member, 1, id);
@@ -336,10 +363,11 @@ static int insert_review(pt_ctx *ctx, const visit_info *v, const char *kind, int
 int pt_review_open(pt_ctx *ctx, int64_t visit_id, const char *const *panel, size_t n, int quorum,
                    const char *reason, int64_t *review_id)
 {
-    int rc = pt__authz(ctx, PT_ACT_REVIEW);
-    if (rc || (rc = check_panel(panel, n, &quorum))) return rc;
-    if ((rc = pt__begin(ctx))) return rc;
     visit_info v;
+    int rc = visit_load(ctx, visit_id, &v);   /* who may open depends on the visit's kind */
+    if (rc || (rc = pt__authz(ctx, review_action(&v)))) return rc;
+    if ((rc = check_panel(panel, n, &quorum))) return rc;
+    if ((rc = pt__begin(ctx))) return rc;
     static const pt_visit_state scored = PT_STATE_SCORED;
     rc = visit_load(ctx, visit_id, &v);
     if (rc == PT_OK)
@@ -352,44 +380,96 @@ int pt_review_open(pt_ctx *ctx, int64_t visit_id, const char *const *panel, size
     return rc;
 }
 
+/* "appeal" / "correct": what the reviewer would do to a decision. */
+static const char *reopen_verb(const char *kind)
+{
+    return strcmp(kind, "appeal") == 0 ? "appeal" : "correct";
+}
+
+/* Refuses (PT_ESTATE) to appeal, correct or supersede decision_id unless it is the decision in
+ * force: for an accreditation decision, the home's row of accreditation_current (a later board
+ * decision of the home, on any visit, governs: reopening an older one would override it); for
+ * a monitoring decision, the latest decision of its visit that none supersedes. v is the
+ * decision's visit (for the message); verb "appeal" or "correct". */
+static int require_in_force(pt_ctx *ctx, int64_t decision_id, const visit_info *v,
+                            const char *verb)
+{
+    sqlite3_stmt *st;
+    int rc = pt__prepare(ctx, &st,
+                         "SELECT d.kind, CASE d.kind WHEN 'accreditation' THEN "
+                         "  (SELECT c.id FROM accreditation_current c "
+                         "   WHERE c.institution_id = d.institution_id) "
+                         "ELSE (SELECT max(m.id) FROM decision m WHERE m.visit_id = d.visit_id "
+                         "      AND m.kind = 'monitoring' "
+                         "      AND NOT EXISTS (SELECT 1 FROM decision s WHERE s.supersedes = m.id)) "
+                         "END FROM decision d WHERE d.id = ?1");
+    if (rc) return rc;
+    sqlite3_bind_int64(st, 1, decision_id);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        int accreditation = strcmp((const char *)sqlite3_column_text(st, 0), "accreditation") == 0;
+        int64_t in_force = sqlite3_column_int64(st, 1);
+        if (in_force != decision_id) {
+            char inst[400], where[480];
+            inst_text(v, inst, sizeof inst);
+            if (accreditation) snprintf(where, sizeof where, "%s", inst);
+            else snprintf(where, sizeof where, "visit %lld of %s", (long long)v->id, inst);
+            if (in_force)
+                rc = pt__error(PT_ESTATE, "decision %lld is no longer in force for %s: decision "
+                               "%lld is; %s that one", (long long)decision_id, where,
+                               (long long)in_force, verb);
+            else
+                rc = pt__error(PT_ESTATE, "decision %lld is no longer in force for %s",
+                               (long long)decision_id, where);
+        }
+    } else if (step == SQLITE_DONE) {
+        rc = pt__error(PT_ENOTFOUND, "decision %lld not found", (long long)decision_id);
+    } else {
+        rc = pt__error_sqlite(ctx->db, step, "reading the decision in force");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The visit and the review of decision_id. */
+static int decision_visit(pt_ctx *ctx, int64_t decision_id, int64_t *visit_id, int64_t *review_id)
+{
+    sqlite3_stmt *st;
+    int rc = pt__prepare(ctx, &st, "SELECT visit_id, review_id FROM decision WHERE id = ?1");
+    if (rc) return rc;
+    sqlite3_bind_int64(st, 1, decision_id);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *visit_id = sqlite3_column_int64(st, 0);
+        *review_id = sqlite3_column_int64(st, 1);
+    } else if (step == SQLITE_DONE) {
+        rc = pt__error(PT_ENOTFOUND, "decision %lld not found", (long long)decision_id);
+    } else {
+        rc = pt__error_sqlite(ctx->db, step, "reading the decision");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* An appeal or a correction of decision_id. */
 static int reopen(pt_ctx *ctx, const char *kind, int64_t decision_id, const char *reason,
                   const char *const *panel, size_t n, int quorum, int64_t *review_id)
 {
-    int rc = pt__authz(ctx, PT_ACT_REVIEW);
-    if (rc) return rc;
+    int64_t visit_id = 0, reopens = 0;
+    visit_info v;
+    int rc = decision_visit(ctx, decision_id, &visit_id, &reopens);
+    if (rc == PT_OK) rc = visit_load(ctx, visit_id, &v);   /* who may reopen depends on it */
+    if (rc || (rc = pt__authz(ctx, review_action(&v)))) return rc;
     const char *what = strcmp(kind, "appeal") == 0 ? "an appeal" : "a correction";
     if (is_blank(reason))
         return pt__error(PT_EINVALID, "%s of decision %lld needs a reason (--reason)", what,
                          (long long)decision_id);
     if ((rc = check_panel(panel, n, &quorum))) return rc;
     if ((rc = pt__begin(ctx))) return rc;
-    sqlite3_stmt *st;
-    int64_t visit_id = 0, reopens = 0, superseded_by = 0;
-    rc = pt__prepare(ctx, &st,
-                     "SELECT visit_id, review_id, (SELECT id FROM decision WHERE supersedes = d.id) "
-                     "FROM decision d WHERE id = ?1");
-    if (rc == PT_OK) {
-        sqlite3_bind_int64(st, 1, decision_id);
-        int step = sqlite3_step(st);
-        if (step == SQLITE_ROW) {
-            visit_id = sqlite3_column_int64(st, 0);
-            reopens = sqlite3_column_int64(st, 1);
-            superseded_by = sqlite3_column_int64(st, 2);
-        } else if (step == SQLITE_DONE) {
-            rc = pt__error(PT_ENOTFOUND, "decision %lld not found", (long long)decision_id);
-        } else {
-            rc = pt__error_sqlite(ctx->db, step, "reading the decision");
-        }
-        sqlite3_finalize(st);
-    }
-    if (rc == PT_OK && superseded_by)
-        rc = pt__error(PT_ESTATE, "decision %lld is superseded by decision %lld: %s concerns "
-                       "the decision in force (%lld)", (long long)decision_id,
-                       (long long)superseded_by, what, (long long)superseded_by);
-    visit_info v;
-    if (rc == PT_OK) rc = visit_load(ctx, visit_id, &v);
-    if (rc == PT_OK) rc = insert_review(ctx, &v, kind, reopens, panel, n, quorum, reason, review_id);
+    if ((rc = decision_visit(ctx, decision_id, &visit_id, &reopens)) == PT_OK &&
+        (rc = visit_load(ctx, visit_id, &v)) == PT_OK &&
+        (rc = require_in_force(ctx, decision_id, &v, reopen_verb(kind))) == PT_OK)
+        rc = insert_review(ctx, &v, kind, reopens, panel, n, quorum, reason, review_id);
     if (rc == PT_OK) return pt__commit(ctx);
     pt__rollback(ctx);
     return rc;
@@ -422,14 +502,26 @@ int pt_review_declare(pt_ctx *ctx, int64_t review_id, int conflict, const char *
     int declared, voted;
     if ((rc = review_load(ctx, review_id, &r)) == PT_OK &&
         (rc = require_open(&r, "a declaration")) == PT_OK &&
-        (rc = member_load(ctx, &r, &member, &declared, &voted)) == PT_OK && voted)
-        rc = pt__error(PT_ESTATE, "review %lld: user '%s' has voted: a declaration cannot change "
-                       "after the vote", (long long)review_id, ctx->user_name);
+        (rc = member_load(ctx, &r, &member, &declared, &voted)) == PT_OK) {
+        /* A declared conflict is final: withdrawing it would let the member vote on what they
+         * said they should not (the database refuses it too). A member who declared none may
+         * still find a conflict: that declaration clears their vote, below. */
+        if (declared == 1)
+            rc = pt__error(PT_ESTATE, "review %lld: user '%s' declared a conflict of interest, "
+                           "which is final", (long long)review_id, ctx->user_name);
+        else if (voted && !conflict)
+            rc = pt__error(PT_ESTATE, "review %lld: user '%s' has voted: a declaration of no "
+                           "conflict cannot change after the vote (a conflict may still be "
+                           "declared, which clears the vote)", (long long)review_id,
+                           ctx->user_name);
+    }
     sqlite3_stmt *st = NULL;
     if (rc == PT_OK)
         rc = pt__prepare(ctx, &st,
                          "UPDATE panel_member SET conflict = ?2, declaration = ?3, "
-                         "declared_at = pt_now() WHERE id = ?1");
+                         "declared_at = pt_now(), "
+                         "vote = CASE WHEN ?2 = 1 THEN NULL ELSE vote END, "
+                         "voted_at = CASE WHEN ?2 = 1 THEN NULL ELSE voted_at END WHERE id = ?1");
     if (rc == PT_OK) {
         sqlite3_bind_int64(st, 1, member);
         sqlite3_bind_int(st, 2, conflict ? 1 : 0);
@@ -650,6 +742,14 @@ static int write_decision(pt_ctx *ctx, const review_row *r, const tally *t, cons
     if (r->reopens && !supersedes)
         return pt__error(PT_ESTATE, "review %lld reopens review %lld, which has no decision",
                          (long long)r->id, (long long)r->reopens);
+    /* A later decision may have come into force since the appeal was opened (another visit of
+     * the home decided meanwhile): superseding the older one now would override it. */
+    if (supersedes && (rc = require_in_force(ctx, supersedes, &r->visit, reopen_verb(r->kind)))) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", pt_error_last());
+        return pt__error(rc, "review %lld: %s (or withdraw this %s: pantau review withdraw %lld "
+                         "--reason TEXT)", (long long)r->id, why, r->kind, (long long)r->id);
+    }
 
     /* the votes as JSON text, bound as text: a value straight from a JSON function would reach
      * the audit trigger as JSON, not as the text the row stores, and verify would differ */
@@ -769,15 +869,15 @@ int pt_review_decide(pt_ctx *ctx, int64_t review_id, const char *conditions, int
 
 int pt_review_return(pt_ctx *ctx, int64_t visit_id, const char *reason)
 {
-    int rc = pt__authz(ctx, PT_ACT_REVIEW);
-    if (rc) return rc;
+    visit_info v;
+    int rc = visit_load(ctx, visit_id, &v);   /* who may return depends on the visit's kind */
+    if (rc || (rc = pt__authz(ctx, review_action(&v)))) return rc;
     if (is_blank(reason))
         return pt__error(PT_EINVALID, "visit %lld: returning a visit needs a reason (--reason)",
                          (long long)visit_id);
     if ((rc = pt__begin(ctx))) return rc;
     static const pt_visit_state allowed[] = {PT_STATE_SCORED, PT_STATE_UNDER_REVIEW};
     pt_visit_state state;
-    visit_info v;
     sqlite3_stmt *st = NULL;
     rc = visit_load(ctx, visit_id, &v);
     if (rc == PT_OK)
@@ -808,6 +908,59 @@ int pt_review_return(pt_ctx *ctx, int64_t visit_id, const char *reason)
             json_object_set_new(j, "from_state", json_string(pt_visit_state_name(state)));
         }
         rc = raise_event(ctx, "visit.returned", &v, subject, body, j);
+    }
+    if (rc == PT_OK) return pt__commit(ctx);
+    pt__rollback(ctx);
+    return rc;
+}
+
+/* ---- withdrawing ---- */
+
+int pt_review_withdraw(pt_ctx *ctx, int64_t review_id, const char *reason)
+{
+    review_row r;
+    int rc = review_load(ctx, review_id, &r);
+    if (rc || (rc = pt__authz(ctx, review_action(&r.visit)))) return rc;
+    if (is_blank(reason))
+        return pt__error(PT_EINVALID, "review %lld: withdrawing it needs a reason (--reason)",
+                         (long long)review_id);
+    if ((rc = pt__begin(ctx))) return rc;
+    if ((rc = review_load(ctx, review_id, &r)) == PT_OK && strcmp(r.kind, "review") == 0)
+        /* a first review has a visit under review to give back: that is a return */
+        rc = pt__error(PT_ESTATE, "review %lld is a first review, not an appeal or a correction: "
+                       "it is not withdrawn, its visit is returned to the team (pantau review "
+                       "return %lld --reason TEXT)", (long long)review_id, (long long)r.visit_id);
+    if (rc == PT_OK) rc = require_open(&r, "withdrawing it");
+    sqlite3_stmt *st = NULL;
+    if (rc == PT_OK &&
+        (rc = pt__prepare(ctx, &st,
+                          "UPDATE review SET status = 'withdrawn', closed_by = pt_actor(), "
+                          "closed_at = pt_now(), close_reason = ?2 "
+                          "WHERE id = ?1 AND status = 'open'")) == PT_OK) {
+        sqlite3_bind_int64(st, 1, review_id);
+        sqlite3_bind_text(st, 2, reason, -1, SQLITE_TRANSIENT);
+        rc = run(ctx, st, "withdrawing the review");
+        sqlite3_finalize(st);
+    }
+    /* "review.withdrawn": the visit stays decided and the decision in force stands */
+    if (rc == PT_OK) {
+        const visit_info *v = &r.visit;
+        char inst[400], subject[600], body[2400];
+        inst_text(v, inst, sizeof inst);
+        const char *title = strcmp(r.kind, "appeal") == 0 ? "Banding" : "Koreksi";
+        snprintf(subject, sizeof subject, "%s ditarik: %s, kunjungan %s %s", title, inst, jenis(v),
+                 v->date);
+        snprintf(body, sizeof body,
+                 "%s nomor %lld atas kunjungan %lld ke %s pada %s (%s) ditarik tanpa keputusan; "
+                 "keputusan yang sedang berlaku tidak berubah.\n\nAlasan: %s\nDitarik oleh: %s\n",
+                 title, (long long)review_id, (long long)v->id, inst, v->date, jenis(v), reason,
+                 ctx->user_id ? ctx->user_name : "local");
+        json_t *j = event_json("review.withdrawn", v);
+        json_t *o = json_pack("{s:I, s:s, s:I, s:s}", "id", (json_int_t)review_id, "kind", r.kind,
+                              "reopens", (json_int_t)r.reopens, "reason", reason);
+        if (j && o) json_object_set_new(j, "review", o);
+        else json_decref(o), json_decref(j), j = NULL;
+        rc = raise_event(ctx, "review.withdrawn", v, subject, body, j);
     }
     if (rc == PT_OK) return pt__commit(ctx);
     pt__rollback(ctx);

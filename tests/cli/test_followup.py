@@ -160,6 +160,50 @@ class Followup(clitest.CliTestCase):
                                  "--target", "2026-06-01"))
         self.assert_audit_intact()
 
+    def load_copy_of_the_checklist(self, checklist_id, version):
+        with open(clitest.CHECKLIST, encoding="utf-8") as f:
+            text = f.read()
+        text = text.replace('id="uji-cli" version="1.0"', 'id="%s" version="%s"' % (checklist_id, version))
+        self.ok("checklist", "load", self.write("%s-%s.xml" % (checklist_id, version), text))
+
+    def import_with(self, name, checklist, reg_no, date, *answers):
+        text = visit_csv(reg_no, date, *answers).replace("uji-cli@1.0", checklist)
+        out = self.ok("visit", "import", self.write(name, text)).stdout
+        visit = int(out.split("(id ")[1].split(")")[0])
+        self.ok("score", visit)
+        return visit
+
+    def test_only_a_visit_with_the_finding_s_checklist_in_any_version_verifies_it(self):
+        self.ok("finding", "from-visit", "2", "--today", "2026-04-05")
+        self.load_copy_of_the_checklist("uji-lain", "1.0")
+        self.load_copy_of_the_checklist("uji-cli", "2.0")
+        other = self.import_with("lain.csv", "uji-lain@1.0", "UJI-002", "2026-05-01", ("S1.01", "ya"))
+        before = self.snapshot()
+        self.assertEqual(self.fails("finding", "close", "1", "--visit", other),
+                         "pantau: visit %d is a visit with checklist uji-lain, not with uji-cli like "
+                         "visit 2 that recorded finding 1: only a visit with the same checklist (any "
+                         "version) verifies a finding" % other)
+        self.assertEqual(self.snapshot(), before)
+        newer = self.import_with("v2.csv", "uji-cli@2.0", "UJI-002", "2026-05-02", ("S1.01", "ya"))
+        self.assertEqual(self.ok("finding", "close", "1", "--visit", newer).stdout,
+                         "closed finding 1 (verified by visit %d)\n" % newer)
+
+    def test_a_finding_added_by_hand_needs_a_changed_answer_to_close(self):
+        # visit 1 answered S1.02 "2"; the tiny script flags only the gate S1.01
+        self.ok("finding", "add", "1", "--item", "S1.02", "--severity", "sedang", "--agency",
+                "Dinas Sosial", "--due", "2026-05-01", "--description", "Kamar kurang bersih")
+        same = self.import_visit("same.csv", "UJI-001", "2026-05-01", ("S1.01", "ya"), ("S1.02", "2"))
+        before = self.snapshot()
+        self.assertEqual(self.fails("finding", "close", "1", "--visit", same),
+                         "pantau: visit %d answered item S1.02 '2', as visit 1 did when it recorded "
+                         "finding 1: a finding recorded by hand is verified by a changed answer to "
+                         "its item, so it stays open" % same)
+        self.assertEqual(self.snapshot(), before)
+        better = self.import_visit("better.csv", "UJI-001", "2026-05-02", ("S1.01", "ya"), ("S1.02", "3"))
+        self.assertEqual(self.ok("finding", "close", "1", "--visit", better).stdout,
+                         "closed finding 1 (verified by visit %d)\n" % better)
+        self.assert_audit_intact()
+
     def test_escalate_raises_finding_overdue_once_and_expiring_registrations(self):
         self.ok("finding", "from-visit", "2", "--today", "2026-04-05")
         self.ok("institution", "update", "UJI-001", "--reg-expires", "2026-06-15")

@@ -209,6 +209,43 @@ class JointVisitTest(TeamTestCase):
         self.assertIn("no member of its team is from 'DP3A'", err)
         self.as_fails("budi", "visit", "assign", v, "--agency", "DP3A", code=2)
 
+    def test_assign_prints_the_agency_as_stored_and_counts_only_the_items_it_changes(self):
+        v = self.new_draft()
+        self.assertEqual(self.as_ok("budi", "visit", "assign", v, "--agency", "satpol pp",
+                                    "--section", "S2"),
+                         "assigned 3 items of visit %d to Satpol PP\n" % v)
+        self.assertEqual(self.as_ok("budi", "visit", "assign", v, "--agency", "SATPOL PP",
+                                    "--section", "S2", "--item", "S1.02"),
+                         "assigned 1 item of visit %d to Satpol PP (3 were assigned to it already)\n" % v)
+        self.assertEqual(self.as_ok("budi", "visit", "assign", v, "--agency", "Satpol PP",
+                                    "--item", "S2.01"),
+                         "assigned 0 items of visit %d to Satpol PP (1 was assigned to it already)\n" % v)
+        self.assertEqual(self.count("visit_assignment", "agency = 'Satpol PP'"), 4)
+        self.assertIn("audit chain intact", self.as_ok("ani", "audit", "verify"))
+
+    def test_reconcile_and_assign_respect_what_each_agency_may_record(self):
+        v = self.new_draft("budi:ketua", "eka", "dedi", "sari")
+        self.as_ok("budi", "visit", "assign", v, "--agency", "Dinas Sosial", "--item", "S1.02")
+        self.as_ok("budi", "visit", "answer", v, "S1.02=3", "S1.01=ya")
+        self.as_ok("eka", "visit", "answer", v, "S1.02=1")
+        self.as_ok("dedi", "visit", "answer", v, "S2.01=4", "S1.01=tidak")
+        # dedi (Satpol PP) may not reconcile the Dinas Sosial's item
+        err = self.as_fails("dedi", "visit", "reconcile", v, "S1.02", "2", "--reason", "dilihat bersama")
+        self.assertEqual(err, "pantau: visit %d: item S1.02 is assigned to Dinas Sosial: user 'dedi' "
+                              "(Satpol PP) may reconcile only the items of Satpol PP and those "
+                              "assigned to no one" % v)
+        self.as_ok("dedi", "visit", "reconcile", v, "S1.01", "tidak", "--reason", "belum disahkan")
+        self.as_ok("eka", "visit", "reconcile", v, "S1.02", "2", "--reason", "dilihat bersama")
+        # dedi answered S2.01: it cannot be given to the Dinas Sosial afterwards
+        err = self.as_fails("budi", "visit", "assign", v, "--agency", "Dinas Sosial", "--section", "S2")
+        self.assertEqual(err, "pantau: visit %d: item S2.01 already has answers from dedi (Satpol PP): "
+                              "it cannot be assigned to Dinas Sosial (an assignment decides who may "
+                              "record an item; it does not take back answers already recorded)" % v)
+        self.as_ok("budi", "visit", "submit", v)
+        shown = {a["item_id"]: a["value"] for a in self.as_json("budi", "visit", "show", v)["answers"]}
+        self.assertEqual(shown, {"S1.01": "tidak", "S1.02": "2", "S2.01": "4"})
+        self.assertIn("audit chain intact", self.as_ok("ani", "audit", "verify"))
+
     def test_every_new_subcommand_has_help(self):
         for sub in ["new", "assign", "answer", "answers", "reconcile", "submit", "history"]:
             out = self.ok("visit", sub, "--help").stdout

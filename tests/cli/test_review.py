@@ -2,7 +2,8 @@
 
 The tiny checklist's visits: 1 (UJI-001, accreditation) scores 65, grade B (S1 45/60, S2 20/40);
 2 (UJI-002, routine) scores 70, grade C. Users: ani (admin), sari (assessor), budi
-(inspector), dewi, rina, tono (board, BALKS), eka (officer, Dinas Sosial).
+(inspector), dewi, rina, tono (board, BALKS), eka (officer, Dinas Sosial), dedi (officer,
+Satpol PP).
 """
 import datetime
 import os
@@ -14,7 +15,7 @@ import clitest
 
 USERS = [("sari", "assessor", "BALKS"), ("budi", "inspector", "Dinas Sosial"),
          ("dewi", "board", "BALKS"), ("rina", "board", "BALKS"), ("tono", "board", "BALKS"),
-         ("eka", "officer", "Dinas Sosial")]
+         ("eka", "officer", "Dinas Sosial"), ("dedi", "officer", "Satpol PP")]
 REASON = "Catatan kasus lengkap diperiksa langsung di lokasi"
 
 
@@ -92,19 +93,22 @@ class Help(clitest.CliTestCase):
     def test_every_subcommand_explains_itself(self):
         for args in (["review", "open"], ["review", "declare"], ["review", "vote"],
                      ["review", "decide"], ["review", "return"], ["review", "appeal"],
-                     ["review", "correct"], ["review", "list"], ["review", "show"],
+                     ["review", "correct"], ["review", "withdraw"], ["review", "list"],
+                     ["review", "show"],
                      ["decision", "list"], ["decision", "show"], ["decision", "verify"],
                      ["score", "override"], ["score", "show"]):
             out = self.ok(*args, "--help").stdout
             self.assertTrue(out.startswith("Usage: pantau "), out)
             self.assertIn("pantau " + " ".join(args) + " ", out)
         self.assertIn("appeal DECISION", self.ok("review", "--help").stdout)
+        self.assertIn("withdraw REVIEW --reason TEXT", self.ok("review", "--help").stdout)
         self.assertIn("verify DECISION", self.ok("decision", "--help").stdout)
 
     def test_usage_errors_name_the_help(self):
         self.fails("review", "open", "1", code=2)
         self.fails("review", "vote", "1", "--grade", "A", "--accept", code=2)
         self.fails("review", "declare", "1", code=2)
+        self.assertIn("needs --reason", self.fails("review", "withdraw", "2", code=2))
         self.fails("score", "override", "1", "--grade", "A", code=2)
         self.fails("score", "override", "1", "--section", "S1", "--reason", REASON, code=2)
         self.fails("decision", "verify", "x", code=2)
@@ -239,7 +243,8 @@ class Review(ReviewTestCase):
         before = self.snapshot()
         err = self.as_fails("dewi", "review", "appeal", "1", "--reason", "Banding kedua",
                             "--panel", "rina,tono")
-        self.assertIn("decision 1 is superseded by decision 2", err)
+        self.assertEqual(err, "pantau: decision 1 is no longer in force for LKSA Uji Satu (UJI-001): "
+                              "decision 2 is; appeal that one")
         self.assertEqual(self.snapshot(), before)
         self.as_("budi", "decision", "verify", "1")
         self.as_("budi", "decision", "verify", "2")
@@ -256,6 +261,106 @@ class Review(ReviewTestCase):
         review = self.as_json("budi", "review", "show", "1")
         self.assertEqual((review["status"], review["close_reason"]), ("returned", "Foto bukti tidak terbaca"))
         self.assertEqual(self.sql("SELECT count(*) FROM event WHERE type = 'visit.returned'"), [(1,)])
+        self.assert_audit_intact()
+
+    def test_a_declared_conflict_is_final_and_a_later_conflict_clears_the_vote(self):
+        self.open_review_with_conflict()
+        before = self.snapshot()
+        err = self.as_fails("dewi", "review", "declare", "1", "--no-conflict")
+        self.assertEqual(err, "pantau: review 1: user 'dewi' declared a conflict of interest, "
+                              "which is final")
+        self.assertEqual(self.snapshot(), before)
+        self.as_fails("dewi", "review", "vote", "1", "--grade", "A")
+        self.as_("rina", "review", "vote", "1", "--grade", "A")
+        out = self.as_("rina", "review", "declare", "1", "--conflict", "ternyata kerabat pengurus").stdout
+        self.assertEqual(out, "review 1: conflict of interest declared (you will not vote)\n")
+        rina = self.as_json("budi", "review", "show", "1")["panel"][1]
+        self.assertEqual((rina["user"], rina["conflict"], rina["vote"], rina["voted_at"]),
+                         ("rina", True, None, None))
+        self.as_("tono", "review", "vote", "1", "--grade", "A")
+        err = self.as_fails("tono", "review", "decide", "1")
+        self.assertIn("the quorum is not reached: 1 vote cast, the quorum is 2", err)
+        self.assert_audit_intact()
+
+    def test_only_the_accreditation_in_force_is_appealed_or_corrected(self):
+        self.decide_b()   # decision 1 of visit 1
+        with open(clitest.data("visit-b.csv"), encoding="utf-8") as f:
+            later = self.write("later.csv", f.read().replace("#date;2026-03-14", "#date;2026-06-10"))
+        self.ok("--user", "budi", "--password-stdin", "visit", "import", later,
+                stdin=password("budi") + "\n")
+        self.as_("budi", "score", "3")
+        self.as_("dewi", "review", "open", "3", "--panel", "rina,tono")
+        for user in ("rina", "tono"):
+            self.as_(user, "review", "declare", "2", "--no-conflict")
+            self.as_(user, "review", "vote", "2", "--grade", "C")
+        self.assertIn("decision 2, C", self.as_("rina", "review", "decide", "2").stdout)
+        before = self.snapshot()
+        for verb in ("appeal", "correct"):
+            err = self.as_fails("dewi", "review", verb, "1", "--reason", "Yayasan keberatan",
+                                "--panel", "rina,tono")
+            self.assertEqual(err, "pantau: decision 1 is no longer in force for LKSA Uji Satu "
+                                  "(UJI-001): decision 2 is; %s that one" % verb)
+        self.assertEqual(self.snapshot(), before)
+        self.as_("dewi", "review", "appeal", "2", "--reason", "Yayasan keberatan", "--panel", "rina,tono")
+
+    def test_an_appeal_that_cannot_reach_its_quorum_is_withdrawn_and_the_visit_stays_decided(self):
+        self.decide_b()
+        err = self.as_fails("dewi", "review", "appeal", "1", "--reason", "Yayasan keberatan",
+                            "--panel", "rina,tono", "--quorum", "3")
+        self.assertIn("a quorum of 3 for a panel of 2: the quorum is 1 to 2", err)
+        self.as_("dewi", "review", "appeal", "1", "--reason", "Yayasan keberatan", "--panel",
+                 "rina,tono", "--quorum", "2")
+        self.as_("rina", "review", "declare", "2", "--conflict", "kerabat pengurus yayasan")
+        err = self.as_fails("dewi", "review", "appeal", "1", "--reason", "Banding lain",
+                            "--panel", "dewi,tono")
+        self.assertEqual(err, "pantau: visit 1 already has an open appeal (review 2): decide it or "
+                              "withdraw it first (pantau review withdraw 2 --reason TEXT)")
+        before = self.snapshot()
+        err = self.as_fails("dewi", "review", "withdraw", "1", "--reason", "Salah buka")
+        self.assertIn("review 1 is a first review, not an appeal or a correction: it is not "
+                      "withdrawn, its visit is returned to the team (pantau review return 1 "
+                      "--reason TEXT)", err)
+        err = self.as_fails("eka", "review", "withdraw", "2", "--reason", "Kuorum tidak tercapai")
+        self.assertEqual(err, "pantau: user 'eka' (agency officer, Dinas Sosial) may not decide "
+                              "accreditation reviews (needs: board member)")
+        self.assertEqual(self.snapshot(), before)
+        history = self.as_("budi", "visit", "history", "1").stdout
+        out = self.as_("dewi", "review", "withdraw", "2", "--reason", "Kuorum tidak tercapai").stdout
+        self.assertEqual(out, "review 2 withdrawn\n")
+        review = self.as_json("budi", "review", "show", "2")
+        self.assertEqual((review["status"], review["closed_by"], review["close_reason"],
+                          review["decision_id"]), ("withdrawn", "dewi", "Kuorum tidak tercapai", None))
+        self.assertIn("  withdrawn:    Kuorum tidak tercapai\n", self.as_("budi", "review", "show", "2").stdout)
+        self.assertEqual(self.as_("budi", "visit", "history", "1").stdout, history)
+        self.assertEqual(self.as_json("budi", "visit", "show", "1")["state"], "decided")
+        self.assertEqual(self.sql("SELECT count(*) FROM event WHERE type = 'review.withdrawn' AND "
+                                  "subject = 'Banding ditarik: LKSA Uji Satu (UJI-001), kunjungan "
+                                  "akreditasi 2026-03-14'"), [(1,)])
+        err = self.as_fails("dewi", "review", "withdraw", "2", "--reason", "Lagi")
+        self.assertEqual(err, "pantau: review 2 is withdrawn: withdrawing it needs an open review")
+        self.as_("dewi", "review", "appeal", "1", "--reason", "Banding lain", "--panel", "dewi,tono")
+        self.assert_audit_intact()
+
+    def test_a_dinas_sosial_officer_reviews_monitoring_visits_but_not_accreditation_ones(self):
+        before = self.snapshot()
+        for args in (["review", "open", "1", "--panel", "dewi"],
+                     ["review", "return", "1", "--reason", "Jawaban belum lengkap"]):
+            err = self.as_fails("eka", *args)
+            self.assertEqual(err, "pantau: user 'eka' (agency officer, Dinas Sosial) may not decide "
+                                  "accreditation reviews (needs: board member)")
+        err = self.as_fails("eka", "review", "open", "2", "--panel", "eka,dedi")
+        self.assertEqual(err, "pantau: panel member 'dedi' (agency officer, Satpol PP) may not decide "
+                              "monitoring reviews: the panel of a monitoring visit is of board "
+                              "members and Dinas Sosial officers")
+        self.assertEqual(self.snapshot(), before)
+        # the monitoring visit 2 is theirs: decided, appealed, the appeal withdrawn
+        self.as_("eka", "review", "open", "2", "--panel", "eka")
+        self.as_("eka", "review", "declare", "1", "--no-conflict")
+        self.as_("eka", "review", "vote", "1", "--accept")
+        self.as_("eka", "review", "decide", "1")
+        self.as_("eka", "review", "appeal", "1", "--reason", "Lembaga keberatan", "--panel", "eka")
+        self.as_("eka", "review", "withdraw", "2", "--reason", "Lembaga mencabut keberatan")
+        self.assertEqual(self.as_json("budi", "review", "show", "2")["status"], "withdrawn")
         self.assert_audit_intact()
 
     def test_decision_verify_names_what_changed_in_a_tampered_copy(self):

@@ -84,11 +84,18 @@ WORKFLOW_COMMANDS = [
     (["score", "show", "5"], ALL, None, None),
     # reviews: 1 decided (visit 4, decision 1); 2 open on accreditation visit 6, dewi declared;
     # 3 open on accreditation visit 7, dewi declared and voted; 4 open on the monitoring
-    # visit 3, dewi and eka declared, dewi voted
+    # visit 3, dewi and eka declared, dewi voted; 7 an open appeal of the accreditation
+    # decision 2 (visit 10), 8 an open appeal of the monitoring decision 3 (visit 11).
+    # Visit 5 is a scored monitoring visit, visit 1 a scored accreditation visit: opening,
+    # returning, appealing, correcting and withdrawing are the board's alone for accreditation
     (["review", "open", "5", "--panel", "dewi"], REVIEWERS, *REVIEW),
     (["review", "return", "5", "--reason", LONG_REASON], REVIEWERS, *REVIEW),
-    (["review", "appeal", "1", "--reason", LONG_REASON, "--panel", "dewi"], REVIEWERS, *REVIEW),
-    (["review", "correct", "1", "--reason", LONG_REASON, "--panel", "dewi"], REVIEWERS, *REVIEW),
+    (["review", "open", "1", "--panel", "dewi"], {"dewi"}, *DECIDE),
+    (["review", "return", "1", "--reason", LONG_REASON], {"dewi"}, *DECIDE),
+    (["review", "appeal", "1", "--reason", LONG_REASON, "--panel", "dewi"], {"dewi"}, *DECIDE),
+    (["review", "correct", "1", "--reason", LONG_REASON, "--panel", "dewi"], {"dewi"}, *DECIDE),
+    (["review", "withdraw", "7", "--reason", LONG_REASON], {"dewi"}, *DECIDE),
+    (["review", "withdraw", "8", "--reason", LONG_REASON], REVIEWERS, *REVIEW),
     (["review", "declare", "2", "--no-conflict"], {"dewi"}, *DECIDE),
     (["review", "vote", "2", "--grade", "B"], {"dewi"}, *DECIDE),
     (["review", "decide", "3"], {"dewi"}, *DECIDE),
@@ -186,6 +193,8 @@ class RolesTest(CliTestCase):
             text = text.replace("#institution;UJI-001", "#institution;" + institution)
             text = text.replace("#date;2026-03-14", "#date;" + date)
             text = text.replace("#type;akreditasi", "#type;" + type_)
+            if name == "v4.csv":   # visit 4 verifies finding 1 (S1.02 "2" on visit 1): a changed answer
+                text = text.replace("S1.02;2;", "S1.02;3;")
             path = os.path.join(self.tmp, name)
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text)
@@ -230,6 +239,28 @@ class RolesTest(CliTestCase):
         self.as_user("sari", "visit", "answer", "8", "S1.01=tidak")
         self.as_user("budi", "visit", "answer", "9", "S1.01=ya", "S1.02=2", "S2.01=4",
                      "S2.02=sebagian", "S2.03=Pengasuh ramah")
+        # visit 10 (UJI-002, accreditation) decided by dewi (decision 2) and visit 11 (UJI-001,
+        # monitoring) by eka (decision 3); review 7 appeals decision 2, review 8 decision 3
+        for n, (name, inst, date, type_) in enumerate([
+                ("v10.csv", "UJI-002", "2026-05-05", "akreditasi"),
+                ("v11.csv", "UJI-001", "2026-05-06", "rutin")], start=10):
+            r = self.as_user("budi", "visit", "import", visit_file(name, inst, date, type_))
+            self.assertIn("(id %d)" % n, r.stdout)
+            self.as_user("ani", "score", str(n))
+        self.assertIn("opened review 5 ", self.as_user(
+            "dewi", "review", "open", "10", "--panel", "dewi", "--quorum", "1").stdout)
+        self.as_user("dewi", "review", "declare", "5", "--no-conflict")
+        self.as_user("dewi", "review", "vote", "5", "--grade", "B")
+        self.assertIn("decision 2", self.as_user("dewi", "review", "decide", "5").stdout)
+        self.assertIn("opened review 6 ", self.as_user(
+            "eka", "review", "open", "11", "--panel", "eka", "--quorum", "1").stdout)
+        self.as_user("eka", "review", "declare", "6", "--no-conflict")
+        self.as_user("eka", "review", "vote", "6", "--accept")
+        self.assertIn("decision 3", self.as_user("eka", "review", "decide", "6").stdout)
+        self.assertIn("opened appeal 7 ", self.as_user(
+            "dewi", "review", "appeal", "2", "--reason", LONG_REASON, "--panel", "dewi").stdout)
+        self.assertIn("opened appeal 8 ", self.as_user(
+            "eka", "review", "appeal", "3", "--reason", LONG_REASON, "--panel", "eka").stdout)
         self.as_user("ani", "notify", "retry")
 
     # ---- the table ----

@@ -373,6 +373,68 @@ static void a_verification_visit_that_shows_the_fix_closes_the_finding(void **st
     assert_audit_intact(f);
 }
 
+/* The same home after the finding's visit, with another checklist (pemantauan-snpa), whose
+ * script never raises SANKSI. */
+static int64_t snpa_visit(test_fixture *f)
+{
+    pt_checklist *cl = NULL;
+    if (pt_checklist_load_file(&cl, test_source_path("checklists/pemantauan-snpa.xml")) != 0)
+        fail_msg("load checklist: %s", pt_error_last());
+    test_store_checklist(f->ctx, cl);
+    pt_score *s = test_score_sample(f->ctx, "snpa-cahaya-kasih-2026-06-10.csv");
+    int64_t id = s->visit_id;
+    pt_score_free(s);
+    return id;
+}
+
+static void a_visit_with_another_checklist_cannot_verify_a_finding(void **state)
+{
+    test_fixture *f = *state;
+    int64_t visit = visit_with_findings(f);
+    int64_t sanksi = finding_on(f, "SANKSI");
+    int64_t snpa = snpa_visit(f);
+    assert_int_equal(test_sql_int(f->ctx, "SELECT count(*) FROM score_flag WHERE code = 'SANKSI' "
+                                  "AND visit_id = (SELECT max(id) FROM visit)"), 0);
+    char msg[400];
+    snprintf(msg, sizeof msg, "visit %lld is a visit with checklist pemantauan-snpa, not with "
+             "monitoring-gabungan like visit %lld that recorded finding %lld: only a visit with the "
+             "same checklist (any version) verifies a finding", (long long)snpa, (long long)visit,
+             (long long)sanksi);
+    assert_close_refused(f, sanksi, snpa, PT_EINVALID, msg);
+    /* the same checklist, no SANKSI any more: closed */
+    int64_t good = import_scored(f, "good.csv", V_GOOD);
+    assert_int_equal(pt_finding_close(f->ctx, sanksi, good), 0);
+}
+
+/* C.04 (own bed and cupboard) was "tidak" in the finding's visit and raises no flag either way. */
+static const char V_SAME_C04[] =
+    "#institution,LKSA-3671-002\n#checklist,monitoring-gabungan@2025.1\n#date,2026-07-01\n"
+    "#type,joint\nitem,value,note\nC.04,tidak,\nD.01,tidak,\nD.04,tidak,\n";
+static const char V_FIXED_C04[] =
+    "#institution,LKSA-3671-002\n#checklist,monitoring-gabungan@2025.1\n#date,2026-07-02\n"
+    "#type,joint\nitem,value,note\nC.04,ya,\nD.01,tidak,\nD.04,tidak,\n";
+
+static void a_finding_recorded_by_hand_is_not_closed_by_the_same_answer_again(void **state)
+{
+    test_fixture *f = *state;
+    int64_t visit = visit_with_findings(f);
+    int64_t c04 = 0;
+    assert_int_equal(pt_finding_add(f->ctx, visit, "C.04", "rendah", "Dinas Sosial", "2026-09-01",
+                                    "Lemari pakaian dipakai berdua", &c04), 0);
+    int64_t same = import_scored(f, "same.csv", V_SAME_C04);
+    assert_int_equal(test_sql_int(f->ctx, "SELECT count(*) FROM score_flag WHERE item_id = 'C.04'"), 0);
+    char msg[400];
+    snprintf(msg, sizeof msg, "visit %lld answered item C.04 'tidak', as visit %lld did when it "
+             "recorded finding %lld: a finding recorded by hand is verified by a changed answer to "
+             "its item, so it stays open", (long long)same, (long long)visit, (long long)c04);
+    assert_close_refused(f, c04, same, PT_EINVALID, msg);
+    /* a finding from a flag on an item is re-checked by the score: D.01 is no longer flagged */
+    assert_int_equal(pt_finding_close(f->ctx, finding_on(f, "D.01"), same), 0);
+    int64_t fixed = import_scored(f, "fixed.csv", V_FIXED_C04);
+    assert_int_equal(pt_finding_close(f->ctx, c04, fixed), 0);
+    assert_audit_intact(f);
+}
+
 static void a_closed_finding_cannot_change_even_by_sql(void **state)
 {
     test_fixture *f = *state;
@@ -631,6 +693,8 @@ int main(void)
         T(plans_are_appended_and_the_latest_is_in_force),
         T(a_finding_is_not_closed_by_a_visit_that_does_not_show_the_fix),
         T(a_verification_visit_that_shows_the_fix_closes_the_finding),
+        T(a_visit_with_another_checklist_cannot_verify_a_finding),
+        T(a_finding_recorded_by_hand_is_not_closed_by_the_same_answer_again),
         T(a_closed_finding_cannot_change_even_by_sql),
         T(overdue_findings_are_escalated_once),
         T(registrations_expiring_within_90_days_are_told_once_per_date),

@@ -267,10 +267,12 @@ static void members_record_only_their_agencys_items_and_the_unassigned_ones(void
     test_fixture *f = *state;
     int64_t id = new_draft(f->ctx);
     const char *sections[] = {"S2"};
-    size_t n = 0;
-    assert_int_equal(pt_visit_assign(f->ctx, id, "satpol pp", NULL, 0, sections, 1, &n), 0);
-    assert_int_equal(n, 2);
-    /* stored as the team spells the agency */
+    pt_visit_assigned done;
+    assert_int_equal(pt_visit_assign(f->ctx, id, "satpol pp", NULL, 0, sections, 1, &done), 0);
+    assert_int_equal(done.n_assigned, 2);
+    assert_int_equal(done.n_unchanged, 0);
+    /* stored, and told, as the team spells the agency */
+    assert_string_equal(done.agency, "Satpol PP");
     assert_int_equal(test_sql_int(f->ctx, "SELECT count(*) FROM visit_assignment WHERE agency = 'Satpol PP'"), 2);
 
     /* budi (Dinas Sosial): S2.01 is Satpol PP's; the whole call is refused */
@@ -293,18 +295,19 @@ static void members_record_only_their_agencys_items_and_the_unassigned_ones(void
                                   "ON u.id = m.user_id WHERE u.name = 'dedi'"), 3);
     assert_int_equal(test_sql_int(f->ctx, "SELECT count(*) FROM member_answer WHERE value = 'ada'"), 1);
 
-    /* re-assigning replaces the agency: now budi may, dedi may not */
-    const char *items[] = {"S2.01"};
+    /* re-assigning an item no one answered replaces the agency: now budi may, dedi may not */
+    const char *items[] = {"S1.03"};
     as(f->ctx, "budi");
-    assert_int_equal(pt_visit_assign(f->ctx, id, "Dinas Sosial", items, 1, NULL, 0, &n), 0);
-    assert_int_equal(n, 1);
+    assert_int_equal(pt_visit_assign(f->ctx, id, "Satpol PP", items, 1, NULL, 0, NULL), 0);
+    assert_int_equal(pt_visit_assign(f->ctx, id, "Dinas Sosial", items, 1, NULL, 0, &done), 0);
+    assert_int_equal(done.n_assigned, 1);
     assert_int_equal(test_sql_int(f->ctx, "SELECT count(*) FROM visit_assignment WHERE item_id = "
-                                  "'S2.01' AND agency = 'Dinas Sosial'"), 1);
-    assert_int_equal(test_sql_int(f->ctx, "SELECT count(*) FROM visit_assignment"), 2);
-    assert_int_equal(record(f->ctx, id, "S2.01", "4"), 0);
+                                  "'S1.03' AND agency = 'Dinas Sosial'"), 1);
+    assert_int_equal(test_sql_int(f->ctx, "SELECT count(*) FROM visit_assignment"), 3);
+    assert_int_equal(record(f->ctx, id, "S1.03", "rapi"), 0);
     as(f->ctx, "dedi");
-    assert_int_equal(record(f->ctx, id, "S2.01", "5"), PT_EDENIED);
-    assert_error_contains("item S2.01 is assigned to Dinas Sosial");
+    assert_int_equal(record(f->ctx, id, "S1.03", "kotor"), PT_EDENIED);
+    assert_error_contains("item S1.03 is assigned to Dinas Sosial");
     assert_audit_intact(f->ctx);
 }
 
@@ -324,6 +327,152 @@ static void assign_refuses_unknown_items_sections_and_agencies_off_the_team(void
     assert_int_equal(pt_visit_assign(f->ctx, id, "Satpol PP", NULL, 0, NULL, 0, NULL), PT_EINVALID);
     assert_int_equal(pt_visit_assign(f->ctx, 4242, "Satpol PP", items, 1, NULL, 0, NULL), PT_ENOTFOUND);
     assert_int_equal(test_sql_int(f->ctx, "SELECT count(*) FROM visit_assignment"), 0);
+}
+
+/* budi and eka (Dinas Sosial), dedi (Satpol PP) and sari (BALKS), created by budi. */
+static int64_t new_team_of_four(pt_ctx *ctx)
+{
+    static const pt_visit_member_spec team[] = {{"budi", "ketua"}, {"eka", NULL}, {"dedi", NULL},
+                                                {"sari", NULL}};
+    pt_visit_new_spec spec = {.institution = "LKSA-1", .checklist = "uji", .date = "2026-03-14",
+                              .type = "gabungan", .n_members = 4, .members = team};
+    as(ctx, "budi");
+    int64_t id = 0;
+    if (pt_visit_new(ctx, &spec, &id) != 0) fail_msg("visit new: %s", pt_error_last());
+    return id;
+}
+
+static void a_member_reconciles_only_the_items_of_their_agency_and_the_unassigned_ones(void **state)
+{
+    test_fixture *f = *state;
+    int64_t id = new_team_of_four(f->ctx);
+    const char *items[] = {"S1.02"};
+    assert_int_equal(pt_visit_assign(f->ctx, id, "Dinas Sosial", items, 1, NULL, 0, NULL), 0);
+    /* budi and eka (both Dinas Sosial) differ on S1.02; budi and dedi on the unassigned S1.01 */
+    pt_answer budi[] = {{.item_id = "S1.01", .value = "ya"}, {.item_id = "S1.02", .value = "3"}};
+    assert_int_equal(pt_visit_record_answers(f->ctx, id, budi, 2), 0);
+    as(f->ctx, "eka");
+    assert_int_equal(record(f->ctx, id, "S1.02", "1"), 0);
+    as(f->ctx, "dedi");
+    assert_int_equal(record(f->ctx, id, "S1.01", "tidak"), 0);
+
+    /* dedi (Satpol PP) may not agree on the Dinas Sosial's item for them */
+    long long audit = test_sql_int(f->ctx, "SELECT count(*) FROM audit_log");
+    assert_int_equal(pt_visit_reconcile(f->ctx, id, "S1.02", "2", 0, "dilihat bersama"), PT_EDENIED);
+    char want[200];
+    snprintf(want, sizeof want, "visit %lld: item S1.02 is assigned to Dinas Sosial: user 'dedi' "
+             "(Satpol PP) may reconcile only the items of Satpol PP and those assigned to no one",
+             (long long)id);
+    assert_string_equal(pt_error_last(), want);
+    assert_int_equal(test_sql_int(f->ctx, "SELECT count(*) FROM reconciliation"), 0);
+    assert_int_equal(test_sql_int(f->ctx, "SELECT count(*) FROM audit_log"), audit);
+    /* ... but may reconcile an item assigned to no one */
+    assert_int_equal(pt_visit_reconcile(f->ctx, id, "S1.01", "tidak", 0, "dokumen belum disahkan"), 0);
+    /* a member of the item's agency may */
+    as(f->ctx, "eka");
+    assert_int_equal(pt_visit_reconcile(f->ctx, id, "S1.02", "2", 0, "dilihat bersama"), 0);
+    assert_int_equal(test_sql_int(f->ctx, "SELECT count(*) FROM reconciliation WHERE item_id = "
+                                  "'S1.02' AND reconciled_by = 'eka' AND value = '2'"), 1);
+    assert_int_equal(pt_visit_submit(f->ctx, id, NULL, NULL), 0);
+    char buf[16];
+    assert_string_equal(answer_value(f->ctx, id, "S1.02", buf, sizeof buf), "2");
+    assert_audit_intact(f->ctx);
+}
+
+static void an_item_answered_by_another_agency_cannot_be_assigned_away_from_it(void **state)
+{
+    test_fixture *f = *state;
+    int64_t id = new_team_of_four(f->ctx);
+    as(f->ctx, "dedi");
+    pt_answer dedi[] = {{.item_id = "S1.01", .value = "ya"}, {.item_id = "S2.01", .value = "3"}};
+    assert_int_equal(pt_visit_record_answers(f->ctx, id, dedi, 2), 0);
+    as(f->ctx, "budi");
+    assert_int_equal(record(f->ctx, id, "S1.01", "tidak"), 0);
+
+    /* S2.01 has dedi's answer: the Dinas Sosial cannot take S2 (all of it is refused) */
+    long long audit = test_sql_int(f->ctx, "SELECT count(*) FROM audit_log");
+    const char *sections[] = {"S2"};
+    pt_visit_assigned done = {.n_assigned = 99};
+    assert_int_equal(pt_visit_assign(f->ctx, id, "dinas sosial", NULL, 0, sections, 1, &done), PT_ESTATE);
+    char want[300];
+    snprintf(want, sizeof want, "visit %lld: item S2.01 already has answers from dedi (Satpol PP): "
+             "it cannot be assigned to Dinas Sosial", (long long)id);
+    assert_error_contains(want);
+    assert_int_equal(done.n_assigned, 0);
+    assert_string_equal(done.agency, "");
+    /* both agencies answered S1.01: no agency can take it; the first such item is named */
+    const char *both[] = {"S1.03", "S1.01"};
+    assert_int_equal(pt_visit_assign(f->ctx, id, "BALKS", both, 2, sections, 1, NULL), PT_ESTATE);
+    snprintf(want, sizeof want, "visit %lld: item S1.01 already has answers from budi (Dinas "
+             "Sosial), dedi (Satpol PP): it cannot be assigned to BALKS", (long long)id);
+    assert_error_contains(want);
+    assert_error_contains("(and 1 more item)");
+    assert_int_equal(test_sql_int(f->ctx, "SELECT count(*) FROM visit_assignment"), 0);
+    assert_int_equal(test_sql_int(f->ctx, "SELECT count(*) FROM audit_log"), audit);
+
+    /* the agency that answered may take it; an item no one answered goes to anyone */
+    assert_int_equal(pt_visit_assign(f->ctx, id, "Satpol PP", NULL, 0, sections, 1, &done), 0);
+    assert_int_equal(done.n_assigned, 2);
+    const char *s103[] = {"S1.03"};
+    assert_int_equal(pt_visit_assign(f->ctx, id, "BALKS", s103, 1, NULL, 0, &done), 0);
+
+    /* a reconciliation is an answer too: sari (BALKS) agreed on S1.02 for budi and eka */
+    assert_int_equal(record(f->ctx, id, "S1.02", "3"), 0);
+    as(f->ctx, "eka");
+    assert_int_equal(record(f->ctx, id, "S1.02", "1"), 0);
+    as(f->ctx, "sari");
+    assert_int_equal(pt_visit_reconcile(f->ctx, id, "S1.02", "2", 0, "dilihat bersama"), 0);
+    const char *s102[] = {"S1.02"};
+    assert_int_equal(pt_visit_assign(f->ctx, id, "Dinas Sosial", s102, 1, NULL, 0, NULL), PT_ESTATE);
+    snprintf(want, sizeof want, "visit %lld: item S1.02 already has a reconciliation by sari "
+             "(BALKS): it cannot be assigned to Dinas Sosial", (long long)id);
+    assert_error_contains(want);
+    assert_int_equal(test_sql_int(f->ctx, "SELECT count(*) FROM visit_assignment WHERE item_id = 'S1.02'"), 0);
+
+    /* what submitting merges is what the assignments allow */
+    as(f->ctx, "budi");
+    assert_int_equal(pt_visit_reconcile(f->ctx, id, "S1.01", "tidak", 0, "dokumen belum disahkan"), 0);
+    assert_int_equal(pt_visit_submit(f->ctx, id, NULL, NULL), 0);
+    char buf[16];
+    assert_string_equal(answer_value(f->ctx, id, "S2.01", buf, sizeof buf), "3");
+    assert_audit_intact(f->ctx);
+}
+
+static void assigning_counts_only_the_items_whose_agency_it_sets_or_changes(void **state)
+{
+    test_fixture *f = *state;
+    int64_t id = new_draft(f->ctx);
+    const char *sections[] = {"S2"}, *s201[] = {"S2.01"};
+    pt_visit_assigned done;
+    assert_int_equal(pt_visit_assign(f->ctx, id, "Satpol PP", NULL, 0, sections, 1, &done), 0);
+    assert_int_equal(done.n_assigned, 2);
+    assert_int_equal(done.n_unchanged, 0);
+    long long audit = test_sql_int(f->ctx, "SELECT count(*) FROM audit_log");
+    /* the same agency again: nothing assigned, nothing written */
+    assert_int_equal(pt_visit_assign(f->ctx, id, "satpol pp", NULL, 0, sections, 1, &done), 0);
+    assert_int_equal(done.n_assigned, 0);
+    assert_int_equal(done.n_unchanged, 2);
+    assert_string_equal(done.agency, "Satpol PP");
+    assert_int_equal(test_sql_int(f->ctx, "SELECT count(*) FROM audit_log"), audit);
+    /* one item moves to another agency, then back with its section */
+    assert_int_equal(pt_visit_assign(f->ctx, id, "BALKS", s201, 1, NULL, 0, &done), 0);
+    assert_int_equal(done.n_assigned, 1);
+    assert_int_equal(pt_visit_assign(f->ctx, id, "Satpol PP", NULL, 0, sections, 1, &done), 0);
+    assert_int_equal(done.n_assigned, 1);
+    assert_int_equal(done.n_unchanged, 1);
+    /* a write that fails counts nothing and leaves nothing */
+    char *err = NULL;
+    if (sqlite3_exec(f->ctx->db, "CREATE TEMP TRIGGER boom BEFORE INSERT ON visit_assignment "
+                                 "WHEN NEW.item_id = 'S1.03' BEGIN SELECT RAISE(ABORT, 'boom'); END",
+                     NULL, NULL, &err) != SQLITE_OK)
+        fail_msg("%s", err);
+    const char *s1[] = {"S1"};
+    done.n_assigned = 99;
+    assert_true(pt_visit_assign(f->ctx, id, "BALKS", NULL, 0, s1, 1, &done) < 0);
+    assert_error_contains("boom");
+    assert_int_equal(done.n_assigned + done.n_unchanged, 0);
+    assert_int_equal(test_sql_int(f->ctx, "SELECT count(*) FROM visit_assignment"), 2);
+    assert_audit_intact(f->ctx);
 }
 
 /* ---- answers ---- */
@@ -649,6 +798,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_user_not_on_the_team_cannot_record_assign_reconcile_or_submit, setup, test_fixture_teardown),
         cmocka_unit_test_setup_teardown(members_record_only_their_agencys_items_and_the_unassigned_ones, setup, test_fixture_teardown),
         cmocka_unit_test_setup_teardown(assign_refuses_unknown_items_sections_and_agencies_off_the_team, setup, test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_member_reconciles_only_the_items_of_their_agency_and_the_unassigned_ones, setup, test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(an_item_answered_by_another_agency_cannot_be_assigned_away_from_it, setup, test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(assigning_counts_only_the_items_whose_agency_it_sets_or_changes, setup, test_fixture_teardown),
         cmocka_unit_test_setup_teardown(answers_are_checked_as_an_import_checks_them_all_or_nothing, setup, test_fixture_teardown),
         cmocka_unit_test_setup_teardown(two_assessors_disagree_reconcile_submit_and_the_agreed_answers_are_scored, setup, test_fixture_teardown),
         cmocka_unit_test_setup_teardown(a_member_who_changes_a_reconciled_answer_withdraws_the_reconciliation, setup, test_fixture_teardown),

@@ -100,13 +100,17 @@ int pt_finding_add(pt_ctx *ctx, int64_t visit_id, const char *item_id, const cha
 int pt_finding_plan(pt_ctx *ctx, int64_t finding_id, const char *action, const char *responsible,
                     const char *target_date, int64_t *id);
 
-/* Closes a finding with the verification visit that re-checked it. The visit must be of the
- * same institution, later than the finding's visit (a later date, or the same date and a
- * higher id), scored, under review or decided, must have answered the finding's item (an
- * answer, not N/A) and its stored score must raise no flag on that item (for a finding from a
- * flag without an item: no flag with the same code). Each refusal says why, e.g. "visit 9
- * still flags item P3.2 (GATE): finding 4 stays open". Records closed_by_visit, closed_by
- * (the user, "local" in single-user mode) and closed_at.
+/* Closes a finding with the verification visit that re-checked it. The visit must be, in this
+ * order: not the finding's own visit; of the same institution; later than the finding's visit
+ * (a later date, or the same date and a higher id); made with the same checklist as the
+ * finding's visit (the checklist id; any version); scored, under review or decided, with a
+ * stored score. For a finding on an item the visit must have answered the item (an answer, not
+ * N/A), its score must raise no flag on that item, and for a finding recorded by hand (no flag
+ * code) the answer must differ from the one the finding's visit recorded (a finding from a
+ * flag is re-checked by the new score instead). For a finding from a flag without an item:
+ * the score raises no flag with the same code. Each refusal says why, e.g. "visit 9 still
+ * flags item P3.2 (GATE): finding 4 stays open". Records closed_by_visit, closed_by (the user,
+ * "local" in single-user mode) and closed_at.
  * Errors: PT_ENOTFOUND, PT_ESTATE (finding already closed; visit not scored), PT_EINVALID
  * (the visit cannot verify the finding), PT_EDENIED. */
 int pt_finding_close(pt_ctx *ctx, int64_t finding_id, int64_t verification_visit_id);

@@ -56,16 +56,28 @@ typedef struct pt_visit_new_spec {
  * stored), PT_EDENIED. */
 int pt_visit_new(pt_ctx *ctx, const pt_visit_new_spec *spec, int64_t *id);
 
+/* What pt_visit_assign did. */
+typedef struct pt_visit_assigned {
+    size_t n_assigned;       /* items newly given to the agency, or moved to it from another */
+    size_t n_unchanged;      /* items that were the agency's already: nothing written for them */
+    char agency[256];        /* the agency as stored: the team's spelling ("Satpol PP" for
+                                "satpol pp"); cut at 255 bytes */
+} pt_visit_assigned;
+
 /* Assigns items to an agency: the n_items item ids and every item of the n_sections section
  * ids (either list may be empty, not both). An item belongs to at most one agency: assigning
  * it again replaces the agency. The agency must be one of the team's agencies (case
- * ignored; stored as the team spells it). Needs a draft or returned visit. *n_assigned (may be
- * NULL) receives the number of items assigned. Errors: PT_EINVALID (an item or section not in
- * the visit's checklist: the message names it; an agency not on the team), PT_ESTATE,
- * PT_EDENIED, PT_ENOTFOUND. */
+ * ignored; stored as the team spells it). Needs a draft or returned visit.
+ * An assignment decides who may record an item from then on; it never takes back what was
+ * recorded: an item that already has a member's answer, or a reconciliation, by a member of
+ * another agency cannot be assigned (the message names the first such item and who answered).
+ * All or nothing. *out (may be NULL) is filled on success only (zeroed on failure).
+ * Errors: PT_EINVALID (an item or section not in the visit's checklist: the message names it;
+ * an agency not on the team), PT_ESTATE (the visit's state; an item answered by another
+ * agency), PT_EDENIED, PT_ENOTFOUND. */
 int pt_visit_assign(pt_ctx *ctx, int64_t visit_id, const char *agency,
                     const char *const *item_ids, size_t n_items,
-                    const char *const *section_ids, size_t n_sections, size_t *n_assigned);
+                    const char *const *section_ids, size_t n_sections, pt_visit_assigned *out);
 
 /* Records the CURRENT USER's answers (one per item, replacing their earlier answer to the
  * same item). Each answer's value is checked against its item exactly as an import checks it
@@ -126,8 +138,11 @@ int pt_visit_member_answers_foreach(pt_ctx *ctx, int64_t visit_id,
 
 /* Records (or replaces) the agreed answer of an item whose members disagree, or which was
  * reconciled before: value as typed, checked against the item (na = 1 for N/A), and a
- * non-empty reason. Errors: PT_EINVALID (no disagreement on the item, bad value, empty
- * reason, unknown item), PT_ESTATE, PT_EDENIED, PT_ENOTFOUND. */
+ * non-empty reason. Assignments hold as for answers: a member reconciles only the items of
+ * their agency and those assigned to no one. Errors: PT_EINVALID (no disagreement on the
+ * item, bad value, empty reason, unknown item), PT_EDENIED (an item assigned to an agency
+ * other than the member's: the message names the item and its agency; not on the team; the
+ * role), PT_ESTATE, PT_ENOTFOUND. */
 int pt_visit_reconcile(pt_ctx *ctx, int64_t visit_id, const char *item_id, const char *value,
                        int na, const char *reason);
 

@@ -8,14 +8,18 @@
  * its validity and the evidence snapshot (the visit, its answers' digest, the score, the
  * overrides in force, the checklist and script sha256) with its sha256, and locks the visit
  * (decided): the database refuses any later change of the data behind it. A review may
- * instead return the visit to its team (returned). An appeal or a correction reopens a decided
- * review as a new review of the same visit; its decision supersedes the first. Decisions are
- * never edited.
+ * instead return the visit to its team (returned). An appeal or a correction reopens the
+ * decision in force as a new review of the same visit; its decision supersedes the first, or,
+ * when it cannot be decided, it is withdrawn (withdrawn; the visit stays decided). Decisions
+ * are never edited.
  *
- * Who: opening, returning, appealing and correcting need PT_ACT_REVIEW; declaring, voting and
- * deciding need PT_ACT_DECIDE for an accreditation visit and PT_ACT_DECIDE_MONITORING for the
- * others, and the context's user must be on the panel. Panels of accreditation visits are of
- * board members only; panels of other visits of board members and agency officers.
+ * Who: for an accreditation visit (and its decisions) everything is the board's: opening,
+ * returning, appealing, correcting and withdrawing need PT_ACT_DECIDE, as do declaring, voting
+ * and deciding. For other visits opening, returning, appealing, correcting and withdrawing need
+ * PT_ACT_REVIEW; declaring, voting and deciding PT_ACT_DECIDE_MONITORING. The context's user
+ * must be on the panel to declare, vote and decide, and every panel member must be a user who
+ * may decide the review (board members for an accreditation visit; board members and Dinas
+ * Sosial officers for the others, as authz.c's table says).
  *
  * Reads need nothing more than an open context (the command authenticates first). What a read
  * hands back through a pointer-to-pointer belongs to the caller (the matching _free); what a
@@ -38,22 +42,27 @@ typedef struct pt_ctx pt_ctx;
 #define PT_OUTCOME_NO_GRADE "TT"   /* tidak terakreditasi */
 
 /* Opens a review of a scored visit with the n users named in panel (login names, distinct,
- * enabled; board members for an accreditation visit, board members or agency officers
- * otherwise). quorum: votes needed to decide, 1..n; 0 means a majority of the panel (n/2+1).
- * reason may be NULL. The visit goes scored -> under_review; *review_id (may be NULL)
- * receives the new review. Raises "review.opened". Needs PT_ACT_REVIEW.
+ * enabled, each a user who may decide the review: see "Who" above). quorum: votes needed to
+ * decide, 1..n (a quorum larger than the panel is refused); 0 means a majority of the panel
+ * (n/2+1). reason may be NULL. The visit goes scored -> under_review; *review_id (may be
+ * NULL) receives the new review. Raises "review.opened". Needs PT_ACT_DECIDE for an
+ * accreditation visit, PT_ACT_REVIEW otherwise.
  * Errors: PT_EDENIED, PT_ENOTFOUND (visit, user), PT_ESTATE (not scored, a review already
- * open), PT_EINVALID (empty or repeated panel, bad quorum, a disabled user or a member of the
- * wrong role). */
+ * open), PT_EINVALID (empty or repeated panel, bad quorum, a disabled user or a member who may
+ * not decide the review). */
 int pt_review_open(pt_ctx *ctx, int64_t visit_id, const char *const *panel, size_t n,
                    int quorum, const char *reason, int64_t *review_id);
 
 /* Opens an appeal (pt_review_appeal) or a correction (pt_review_correct) of a decision: a new
  * review of the same (decided) visit, reopening the decided review, with its own panel and
  * quorum as for pt_review_open; reason is required. Its decision will supersede decision_id.
- * The visit stays decided. Needs PT_ACT_REVIEW.
+ * The visit stays decided. Only the decision in force may be reopened: for an accreditation
+ * decision the home's row of the view accreditation_current (a later board decision of the
+ * home governs), for a monitoring decision the latest of its visit that none supersedes; the
+ * decision of the appeal or correction is refused likewise if another decision came into force
+ * meanwhile. Needs PT_ACT_DECIDE for an accreditation decision, PT_ACT_REVIEW otherwise.
  * Errors: as pt_review_open, and PT_ENOTFOUND (no such decision), PT_ESTATE (the decision is
- * already superseded, or a review of the visit is open), PT_EINVALID (no reason). */
+ * not the one in force, or a review of the visit is open), PT_EINVALID (no reason). */
 int pt_review_appeal(pt_ctx *ctx, int64_t decision_id, const char *reason,
                      const char *const *panel, size_t n, int quorum, int64_t *review_id);
 int pt_review_correct(pt_ctx *ctx, int64_t decision_id, const char *reason,
@@ -61,14 +70,18 @@ int pt_review_correct(pt_ctx *ctx, int64_t decision_id, const char *reason,
 
 /* The context's user declares, for themselves, a conflict of interest (conflict 1, with the
  * declaration text required) or none (conflict 0, declaration optional, may be NULL). A
- * declaration may be made again until the member has voted. The review must be open.
- * Errors: PT_EDENIED (not on the panel; role), PT_ESTATE (review closed, already voted),
- * PT_EINVALID (a conflict without a declaration), PT_ENOTFOUND. */
+ * declared conflict is final (the database refuses to change it too). A declaration of no
+ * conflict may be made again until the member has voted, and may always become a conflict
+ * while the review is open: that clears the member's vote, in the same transaction.
+ * Errors: PT_EDENIED (not on the panel; role), PT_ESTATE (review closed, a conflict declared
+ * already, no conflict again after the vote), PT_EINVALID (a conflict without a declaration),
+ * PT_ENOTFOUND. */
 int pt_review_declare(pt_ctx *ctx, int64_t review_id, int conflict, const char *declaration);
 
 /* The context's user votes outcome: for an accreditation visit a grade of the visit's
  * checklist or "TT"; otherwise "accepted". Only a member who declared no conflict votes (the
- * database CHECKs it too); a vote may be changed until the decision.
+ * database CHECKs it too). A vote may be changed until the decision: the vote counted is the
+ * last one (the audit log keeps the earlier ones).
  * Errors: PT_EDENIED (not on the panel, declared a conflict, role), PT_ESTATE (review closed,
  * no declaration yet), PT_EINVALID (not an outcome of this review), PT_ENOTFOUND. */
 int pt_review_vote(pt_ctx *ctx, int64_t review_id, const char *outcome);
@@ -87,9 +100,20 @@ int pt_review_decide(pt_ctx *ctx, int64_t review_id, const char *conditions,
 
 /* Sends a scored visit, or a visit under review, back to its team with reason (required):
  * the visit goes returned, and an open review closes as 'returned' with reason. Raises
- * "visit.returned". Needs PT_ACT_REVIEW.
+ * "visit.returned". Needs PT_ACT_DECIDE for an accreditation visit, PT_ACT_REVIEW otherwise.
  * Errors: PT_EDENIED, PT_ENOTFOUND, PT_ESTATE (another state), PT_EINVALID (no reason). */
 int pt_review_return(pt_ctx *ctx, int64_t visit_id, const char *reason);
+
+/* Withdraws an open appeal or correction with reason (required), e.g. one whose quorum can no
+ * longer be reached or that a later decision overtook: the review closes as 'withdrawn'
+ * (closed_by, closed_at, close_reason), no decision is made, and the visit stays decided with
+ * the decision in force unchanged (no visit step). A first review (kind "review") is not
+ * withdrawn: its visit is returned to the team (pt_review_return). Raises "review.withdrawn".
+ * Needs what opening it needed: PT_ACT_DECIDE for an accreditation visit, PT_ACT_REVIEW
+ * otherwise.
+ * Errors: PT_EDENIED, PT_ENOTFOUND, PT_ESTATE (a first review, a closed review), PT_EINVALID
+ * (no reason). */
+int pt_review_withdraw(pt_ctx *ctx, int64_t review_id, const char *reason);
 
 /* ---- reading ---- */
 
@@ -113,7 +137,7 @@ typedef struct pt_review {
     const char *visit_date, *visit_type;
     const char *kind;            /* "review", "appeal", "correction" */
     int64_t reopens;             /* the review an appeal or correction reopens; 0 for a review */
-    const char *status;          /* "open", "returned", "decided" */
+    const char *status;          /* "open", "returned", "decided", "withdrawn" */
     int quorum;
     const char *opened_by, *opened_at;
     const char *reason;          /* NULL if none */
