@@ -82,25 +82,9 @@ int cmd_score_override(const cli_globals *g, int argc, char **argv)
 
 /* ---- show ---- */
 
-static json_t *override_json(const pt_override *o)
-{
-    if (!o) return json_null();
-    json_t *j = json_object();
-    if (!j) return NULL;
-    json_object_set_new(j, "id", json_integer(o->id));
-    json_object_set_new(j, "target", out_jstr(o->target));
-    json_object_set_new(j, "section_id", out_jstr(o->section_id));
-    json_object_set_new(j, "computed", out_jstr(o->computed));
-    json_object_set_new(j, "overridden", out_jstr(o->overridden));
-    json_object_set_new(j, "rationale", out_jstr(o->rationale));
-    json_object_set_new(j, "by", out_jstr(o->by));
-    json_object_set_new(j, "at", out_jstr(o->at));
-    return j;
-}
-
 static int history_json(const pt_override *o, void *payload)
 {
-    json_t *j = override_json(o);
+    json_t *j = jv_override(o);
     return j && json_array_append_new(payload, j) == 0 ? 0 : 1;
 }
 
@@ -118,7 +102,7 @@ static json_t *view_json(const pt_score_view *v, json_t *history)
         json_object_set_new(grade, "computed_label", out_jstr(s->grade_label));
         json_object_set_new(grade, "effective", out_jstr(v->grade_effective));
         json_object_set_new(grade, "effective_label", out_jstr(v->grade_label_effective));
-        json_object_set_new(grade, "override", override_json(v->grade));
+        json_object_set_new(grade, "override", jv_override(v->grade));
     }
     json_object_set_new(o, "grade", grade);
     json_t *sections = json_array();
@@ -129,7 +113,7 @@ static json_t *view_json(const pt_score_view *v, json_t *history)
         json_object_set_new(sec, "max", json_real(s->sections[i].max));
         json_object_set_new(sec, "computed", json_real(s->sections[i].score));
         json_object_set_new(sec, "effective", json_real(v->section_effective[i]));
-        json_object_set_new(sec, "override", override_json(v->section[i]));
+        json_object_set_new(sec, "override", jv_override(v->section[i]));
         json_array_append_new(sections, sec);
     }
     json_object_set_new(o, "sections", sections);

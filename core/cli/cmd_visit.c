@@ -243,7 +243,7 @@ static void history_free(history *h)
 /* ---- show ---- */
 
 static json_t *visit_json(const pt_visit *v, const pt_checklist *cl, const pt_score *score,
-                          pt_visit_state state, json_t *steps)
+                          const pt_score_view *view, pt_visit_state state, json_t *steps)
 {
     const pt_visit_summary head = {.id = v->id, .institution_id = v->institution_id,
                                    .institution_name = v->institution_name,
@@ -280,12 +280,34 @@ static json_t *visit_json(const pt_visit *v, const pt_checklist *cl, const pt_sc
     }
     json_object_set_new(o, "answers", answers);
     json_object_set_new(o, "score", score ? jv_score(score) : json_null());
+    /* the professional overrides in force beside the computed score (score show has all) */
+    json_t *overrides = json_array();
+    for (size_t i = 0; view && overrides && i < view->n_in_force; i++)
+        json_array_append_new(overrides, jv_override(&view->in_force[i]));
+    json_object_set_new(o, "overrides", overrides);
     json_object_set(o, "history", steps);
     return o;
 }
 
+/* The overrides in force, computed and overridden side by side. */
+static void print_overrides(const pt_score_view *view)
+{
+    if (!view || view->n_in_force == 0) return;
+    printf("\noverrides in force (the computed score above is kept; pantau score show %" PRId64
+           " has their history)\n", view->score->visit_id);
+    for (size_t i = 0; i < view->n_in_force; i++) {
+        const pt_override *o = &view->in_force[i];
+        char what[96];
+        if (o->section_id) snprintf(what, sizeof what, "section %s", o->section_id);
+        else snprintf(what, sizeof what, "grade");
+        printf("  %s: computed %s, overridden %s (%s, %s)\n", what,
+               o->computed && *o->computed ? o->computed : "-", o->overridden, o->by, o->at);
+        out_wrapped(stdout, "    rationale: ", 15, o->rationale, 100);
+    }
+}
+
 static void show_readable(const pt_visit *v, const pt_checklist *cl, const pt_score *score,
-                          pt_visit_state state, const out_table *steps)
+                          const pt_score_view *view, pt_visit_state state, const out_table *steps)
 {
     printf("visit %" PRId64 "\n", v->id);
     printf("  %-12s %s (id %" PRId64 ")\n", "institution:", v->institution_name ? v->institution_name : "",
@@ -318,9 +340,10 @@ static void show_readable(const pt_visit *v, const pt_checklist *cl, const pt_sc
     out_table_free(t);
 
     printf("\n");
-    if (score)
+    if (score) {
         cli_score_print(score);
-    else if (state == PT_STATE_SUBMITTED)
+        print_overrides(view);
+    } else if (state == PT_STATE_SUBMITTED)
         printf("not scored (run 'pantau score %" PRId64 "')\n", v->id);
     else
         printf("not scored\n");
@@ -347,6 +370,7 @@ static int run_show(const cli_globals *g, int argc, char **argv)
     pt_visit *v = NULL;
     pt_checklist *cl = NULL;
     pt_score *score = NULL;
+    pt_score_view *view = NULL;
     pt_visit_state state;
     history h = {0};
     if (pt_visit_get(ctx, id, &v) != PT_OK || pt_visit_state_get(ctx, id, &state) != PT_OK) {
@@ -369,11 +393,16 @@ static int run_show(const cli_globals *g, int argc, char **argv)
             goto done;
         }
     }
+    if (score && pt_score_view_get(ctx, id, &view) != PT_OK) {
+        rc = cli_fail();
+        goto done;
+    }
     if (as_json)
-        rc = out_json_print(visit_json(v, cl, score, state, h.items));
+        rc = out_json_print(visit_json(v, cl, score, view, state, h.items));
     else
-        show_readable(v, cl, score, state, h.table);
+        show_readable(v, cl, score, view, state, h.table);
 done:
+    pt_score_view_free(view);
     history_free(&h);
     if (score) pt_score_free(score);
     if (cl) pt_checklist_free(cl);

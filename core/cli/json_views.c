@@ -56,3 +56,19 @@ json_t *jv_visit_head(const pt_visit_summary *v)
     json_object_set_new(o, "type", out_jstr(v->type));
     return o;
 }
+
+json_t *jv_override(const pt_override *o)
+{
+    if (!o) return json_null();
+    json_t *j = json_object();
+    if (!j) return NULL;
+    json_object_set_new(j, "id", json_integer(o->id));
+    json_object_set_new(j, "target", out_jstr(o->target));
+    json_object_set_new(j, "section_id", out_jstr(o->section_id));
+    json_object_set_new(j, "computed", out_jstr(o->computed));
+    json_object_set_new(j, "overridden", out_jstr(o->overridden));
+    json_object_set_new(j, "rationale", out_jstr(o->rationale));
+    json_object_set_new(j, "by", out_jstr(o->by));
+    json_object_set_new(j, "at", out_jstr(o->at));
+    return j;
+}

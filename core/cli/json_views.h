@@ -19,6 +19,11 @@ json_t *jv_flag(const pt_flag *flag);
  * [jv_flag...]. */
 json_t *jv_score(const pt_score *score);
 
+/* An override (override.h): {id, target, section_id, computed, overridden, rationale, by, at};
+ * JSON null for NULL. */
+struct pt_override;
+json_t *jv_override(const struct pt_override *ovr);
+
 /* The object a visit's JSON starts with: {id, institution_id, institution_name, checklist_id,
  * checklist_version, date, type}, taken from the summary's fields of those names (the caller
  * adds the rest). visit show fills a pt_visit_summary from its pt_visit for this. */

@@ -165,6 +165,16 @@ class Override(ReviewTestCase):
         self.assertEqual(self.sql("SELECT total, grade FROM score WHERE visit_id = 1"), [(65.0, "B")])
         self.as_("sari", "score", "1")
         self.assertEqual(self.as_json("budi", "score", "show", "1")["grade"]["effective"], "A")
+        # visit show shows them too, beside the computed score
+        shown = self.as_json("budi", "visit", "show", "1")
+        self.assertEqual(shown["score"]["grade"], "B")
+        self.assertEqual([(o["target"], o["section_id"], o["computed"], o["overridden"], o["by"])
+                          for o in shown["overrides"]],
+                         [("section", "S2", "20", "18", "sari"), ("grade", None, "B", "A", "sari")])
+        out = self.as_("budi", "visit", "show", "1").stdout
+        self.assertIn("overrides in force", out)
+        self.assertIn("  section S2: computed 20, overridden 18 (sari, ", out)
+        self.assertIn("  grade: computed B, overridden A (sari, ", out)
         self.assert_audit_intact()
 
 

@@ -5,7 +5,8 @@ from clitest import data
 LIST_KEYS = ["id", "institution_id", "institution_name", "checklist_id", "checklist_version",
              "date", "type", "n_answers", "scored", "total", "max", "grade", "n_flags", "state"]
 SHOW_KEYS = ["id", "institution_id", "institution_name", "checklist_id", "checklist_version",
-             "date", "type", "state", "notes", "created_at", "team", "answers", "score", "history"]
+             "date", "type", "state", "notes", "created_at", "team", "answers", "score", "overrides",
+             "history"]
 
 
 class Import(clitest.CliTestCase):
