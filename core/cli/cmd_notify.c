@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "output.h"
+#include "config_file.h"
 #include "plugin_cli.h"
 #include "pantau/notify.h"
 
@@ -46,40 +46,6 @@ static const char help_check[] =
     "Prints how many channels and routes it holds; exit status 1 (with FILE:LINE) when\n"
     "something is wrong.\n";
 
-/* ---- the configuration ---- */
-
-/* Finds and reads the configuration: --config / $PANTAU_CONFIG (which must exist), else
- * pantau.conf in the database's folder when it exists. 1 with *out loaded, 0 when there is
- * none, -1 when it cannot be read (pt_error_last() says why). */
-static int load_config(const cli_globals *g, pt_notify_config **out)
-{
-    *out = NULL;
-    if (g->config_path)
-        return pt_notify_config_load(out, g->config_path) == PT_OK ? 1 : -1;
-    const char *slash = strrchr(g->db_path, '/');
-    size_t dir = slash ? (size_t)(slash - g->db_path) + 1 : 0;
-    char *path = malloc(dir + sizeof "pantau.conf");
-    if (!path) return cli_failf("out of memory"), -1;
-    memcpy(path, g->db_path, dir);
-    memcpy(path + dir, "pantau.conf", sizeof "pantau.conf");
-    struct stat st;
-    int found = stat(path, &st) == 0;
-    int rc = found ? (pt_notify_config_load(out, path) == PT_OK ? 1 : -1) : 0;
-    free(path);
-    return rc;
-}
-
-int cli_plugins_load_configured(const cli_globals *g, pt_plugin_set **out)
-{
-    *out = NULL;
-    pt_notify_config *cfg = NULL;
-    int found = load_config(g, &cfg);
-    if (found < 0) return cli_fail();
-    int rc = cli_plugins_load(found ? pt_notify_config_plugin_path(cfg) : NULL, out);
-    pt_notify_config_free(cfg);
-    return rc;
-}
-
 /* A warning on one line (plugin messages may hold line breaks). */
 static void warn(const char *prefix, const char *message)
 {
@@ -95,7 +61,7 @@ static int dispatch(const cli_globals *g, pt_ctx *ctx, unsigned flags, pt_notify
                     pt_notify_config **cfg_out)
 {
     pt_notify_config *cfg;
-    int found = load_config(g, &cfg);
+    int found = cli_config_load(g, &cfg);
     if (found <= 0) return found == 0 ? 1 : -1;
     pt_plugin_set *plugins = NULL;
     int rc = cli_plugins_load(pt_notify_config_plugin_path(cfg), &plugins) == CLI_OK ? 0 : -2;
@@ -256,7 +222,7 @@ static int run_check(const cli_globals *g, int argc, char **argv)
     if (n_pos) return cli_usage("notify check", "unexpected argument '%s'", pos[0]);
 
     pt_notify_config *cfg;
-    int found = load_config(g, &cfg);
+    int found = cli_config_load(g, &cfg);
     if (found == 0) return no_config(g);
     if (found < 0) return cli_fail();
     pt_plugin_set *plugins = NULL;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config_file.h"
 #include "output.h"
 #include "paths.h"
 #include "plugin_cli.h"
@@ -35,6 +36,17 @@ int cli_plugins_load(const char *extra_dirs, pt_plugin_set **out)
     int rc = pt_plugins_load(out, dirs.dirs, dirs.n, print_warning, NULL);
     paths_list_free(&dirs);
     return rc == PT_OK ? CLI_OK : cli_fail();
+}
+
+int cli_plugins_load_configured(const cli_globals *g, pt_plugin_set **out)
+{
+    *out = NULL;
+    pt_notify_config *cfg = NULL;
+    int found = cli_config_load(g, &cfg);
+    if (found < 0) return cli_fail();
+    int rc = cli_plugins_load(found ? pt_notify_config_plugin_path(cfg) : NULL, out);
+    pt_notify_config_free(cfg);
+    return rc;
 }
 
 static const char *kind_name(pt_plugin_kind kind)

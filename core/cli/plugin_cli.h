@@ -13,8 +13,8 @@
  * printing the error (only when out of memory: refused modules are warnings). */
 int cli_plugins_load(const char *extra_dirs, pt_plugin_set **out);
 
-/* The same with the configuration's plugin_path folders (cmd_notify.c finds the configuration
- * as `notify` does: --config, $PANTAU_CONFIG, else pantau.conf beside the database), so
+/* The same with the configuration's plugin_path folders (config_file.h finds the
+ * configuration as `notify` does: --config, $PANTAU_CONFIG, else pantau.conf beside the database), so
  * `plugin list`, `export` and `notify` see the same plugins. A configuration that does not
  * load fails the command (CLI_FAIL, printed). */
 struct cli_globals;
