@@ -688,7 +688,7 @@ static const char *const guard_triggers[] = {
     "visit_transition_from_current", "visit_transition_no_update", "visit_transition_no_delete",
     "score_override_no_update", "score_override_no_delete", "review_closes_once",
     "review_no_delete", "panel_member_insert_open", "panel_member_update_open",
-    "panel_member_delete_open", "decision_needs_open_review", "decision_no_update",
+    "decision_needs_open_review", "decision_no_update",
     "decision_no_delete", "visit_locked_update", "visit_locked_delete", "visit_team_locked_insert",
     "visit_team_locked_update", "visit_team_locked_delete", "answer_locked_insert",
     "answer_locked_update", "answer_locked_delete", "score_locked_insert", "score_locked_update",
@@ -706,6 +706,12 @@ static const char *const guard_triggers[] = {
     "sanction_never_replaced", "audit_log_never_replaced", "checklist_version_never_replaced",
     "visit_never_replaced", "institution_never_replaced", "app_user_never_replaced",
     "finding_once_never_replaced", "script_version_never_replaced", "panel_member_conflict_final",
+    /* migration 5's second reading */
+    "member_answer_never_replaced", "visit_assignment_never_replaced", "reconciliation_never_replaced",
+    "panel_member_never_replaced", "member_answer_key_fixed", "visit_assignment_key_fixed",
+    "reconciliation_key_fixed", "panel_member_key_fixed", "app_user_key_fixed",
+    "institution_key_fixed", "checklist_version_no_delete", "script_version_no_delete",
+    "institution_no_delete", "panel_member_no_delete",
 };
 
 static int add_problem(pt_audit_report *r, const char *fmt, ...)

@@ -163,6 +163,34 @@ class Immutability(clitest.CliTestCase):
                  "a row of audit_log is a record: it is never replaced"),
                 ("INSERT OR REPLACE INTO app_user SELECT * FROM app_user WHERE name = 'dewi'",
                  "a row of app_user is a record: it is never replaced"),
+                # ... also when the colliding key is only the row's id, in a table whose other
+                # unique keys pantau's own upserts use
+                ("INSERT OR REPLACE INTO member_answer (id, visit_id, item_id, user_id, value, na, "
+                 "recorded_at) SELECT id, 1, item_id, user_id, value, na, recorded_at "
+                 "FROM member_answer WHERE visit_id = 3",
+                 "a row of member_answer is a record: it is never replaced"),
+                ("REPLACE INTO visit_assignment (id, visit_id, item_id, agency, assigned_by, "
+                 "assigned_at) SELECT id, 1, item_id, agency, assigned_by, assigned_at "
+                 "FROM visit_assignment WHERE visit_id = 3",
+                 "a row of visit_assignment is a record: it is never replaced"),
+                ("INSERT OR REPLACE INTO reconciliation (id, visit_id, item_id, value, na, reason, "
+                 "reconciled_by, reconciled_at) SELECT id, 1, item_id, value, na, reason, "
+                 "reconciled_by, reconciled_at FROM reconciliation WHERE visit_id = 3",
+                 "a row of reconciliation is a record: it is never replaced"),
+                ("INSERT OR REPLACE INTO panel_member (id, review_id, user_id) "
+                 "SELECT id, review_id, user_id FROM panel_member",
+                 "a row of panel_member is a record: it is never replaced"),
+                # UPDATE OR REPLACE onto another row's key deletes that row without a trigger
+                ("UPDATE OR REPLACE app_user SET name = 'dewi' WHERE name = 'rina'",
+                 "the key of a row of app_user never changes"),
+                ("UPDATE OR REPLACE institution SET reg_no = (SELECT reg_no FROM institution "
+                 "WHERE id = 1) WHERE id = 2", "the key of a row of institution never changes"),
+                # what the evidence names is never deleted
+                ("DELETE FROM checklist_version", "a stored checklist version cannot be deleted"),
+                ("DELETE FROM script_version", "a stored script version cannot be deleted"),
+                ("DELETE FROM institution WHERE id = 1",
+                 "an institution is a record: it cannot be deleted"),
+                ("DELETE FROM panel_member", "a panel member is a record: it cannot be deleted"),
                 ("UPDATE review SET reason = 'x'", "a closed review cannot change"),
                 ("UPDATE panel_member SET vote = 'A'", "the review is closed: its panel cannot change"),
                 ("DELETE FROM visit_transition WHERE visit_id = 3",
