@@ -524,6 +524,23 @@ int pt__audit_visit(pt_ctx *ctx, sqlite3_stmt **cache, const pt__audited_visit *
     return rc;
 }
 
+int pt__audit_step(pt_ctx *ctx, sqlite3_stmt **cache, int64_t step_id)
+{
+    /* the columns and order of audit_visit_transition_insert (migration 5) */
+    int rc = *cache ? PT_OK
+                    : pt__prepare(ctx, cache, APPEND_INSERT_SQL("visit_transition",
+                          "(SELECT json_object('id',id,'visit_id',visit_id,'from_state',from_state,"
+                          "'to_state',to_state,'actor',actor,'at',at,'reason',reason) "
+                          "FROM visit_transition WHERE id = ?1)"));
+    if (rc) return rc;
+    sqlite3_stmt *stmt = *cache;
+    sqlite3_bind_int64(stmt, 1, step_id);
+    int src = sqlite3_step(stmt);
+    rc = src == SQLITE_DONE ? PT_OK : pt__error_sqlite(ctx->db, src, "cannot audit the visit's step");
+    sqlite3_reset(stmt);
+    return rc;
+}
+
 /* The score row's columns in the order of its entry (migration 3's triggers, audited[]). */
 #define SCORE_COLS                                                                             \
     "visit_id,total,maximum,grade,grade_label,valid_until,checklist_sha256,script_sha256,"     \

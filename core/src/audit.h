@@ -90,4 +90,9 @@ int pt__audit_visit(pt_ctx *ctx, sqlite3_stmt **stmt, const pt__audited_visit *v
 struct pt_score;
 int pt__audit_score(pt_ctx *ctx, sqlite3_stmt **stmt, const struct pt_score *score);
 
+/* Records the insert of visit_transition row step_id exactly as its insert trigger does (the
+ * row read back as json_object of its columns), for a writer running with triggers off
+ * (pt__triggers_enable). *stmt caches the statement as for pt__audit_visit. */
+int pt__audit_step(pt_ctx *ctx, sqlite3_stmt **stmt, int64_t step_id);
+
 #endif

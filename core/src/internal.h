@@ -65,6 +65,13 @@ int pt__begin(pt_ctx *ctx);
 int pt__commit(pt_ctx *ctx);
 void pt__rollback(pt_ctx *ctx);
 
+/* Turns the connection's triggers off (on = 0) or back on (on = 1), for a writer that writes
+ * only rows no trigger can object to and writes their audit entries itself (the importer: see
+ * visit.c). Statements prepared while they are off carry no trigger program; turning them back
+ * on expires every prepared statement, so nothing prepared meanwhile runs without triggers
+ * later. The caller turns them back on before it returns, whatever happens. */
+int pt__triggers_enable(pt_ctx *ctx, int on);
+
 /* Prepares sql on ctx->db, mapping failure to a pt error. */
 int pt__prepare(pt_ctx *ctx, sqlite3_stmt **stmt, const char *sql);
 

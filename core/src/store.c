@@ -275,6 +275,15 @@ void pt__rollback(pt_ctx *ctx)
         sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int pt__triggers_enable(pt_ctx *ctx, int on)
+{
+    int now = -1;
+    int rc = sqlite3_db_config(ctx->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, on ? 1 : 0, &now);
+    if (rc != SQLITE_OK || now != (on ? 1 : 0))
+        return pt__error(PT_ERROR, "cannot turn the database's triggers %s", on ? "on" : "off");
+    return PT_OK;
+}
+
 int pt__prepare(pt_ctx *ctx, sqlite3_stmt **stmt, const char *sql)
 {
     *stmt = NULL;

@@ -134,6 +134,7 @@ typedef struct importer {
     sqlite3_stmt *insert_visit, *insert_team, *insert_answer;
     sqlite3_stmt *audit_visit;     /* prepared at the first visit (audit.c) */
     sqlite3_stmt *step;            /* its first step, submitted (lifecycle.c) */
+    sqlite3_stmt *audit_step;      /* that step's audit entry (audit.c) */
     pt__events *events;                     /* "visit.imported", in the same transaction */
 } importer;
 
@@ -556,8 +557,10 @@ static int write_visit(importer *imp, const checked_visit *cv, int64_t *id)
         .n_team = cv->n_team, .team = cv->team, .n_answers = cv->n_answers,
         .answers = cv->answers};
     if ((rc = pt__audit_visit(imp->ctx, &imp->audit_visit, &audited)) != 0) return rc;
-    /* a visit from a file was filled in the field and is handed in whole: it starts submitted */
+    /* a visit from a file was filled in the field and is handed in whole: it starts submitted;
+     * the step is audited here, as its trigger would (the write pass runs without triggers) */
     rc = pt__visit_step_cached(imp->ctx, &imp->step, *id, PT_STATE_NONE, PT_STATE_SUBMITTED, NULL);
+    if (rc == 0) rc = pt__audit_step(imp->ctx, &imp->audit_step, sqlite3_last_insert_rowid(imp->ctx->db));
     if (rc) return rc;
     const cl_entry *cl = cv->checklist;
     pt_visit stored = {.id = *id, .institution_id = cv->institution_id,
@@ -628,6 +631,7 @@ static void importer_done(importer *imp)
     sqlite3_finalize(imp->insert_answer);
     sqlite3_finalize(imp->audit_visit);
     sqlite3_finalize(imp->step);
+    sqlite3_finalize(imp->audit_step);
     pt__events_close(imp->events);
     for (size_t b = 0; b < CACHE_BUCKETS; b++)
         for (cl_entry *e = imp->checklists[b]; e; e = e->next) pt_checklist_free(e->checklist);
@@ -662,16 +666,25 @@ static int import_buffer(importer *imp, const char *buf, size_t len, pt_visit_im
 
     if (imp->csv) rc = pt__visit_csv_rewind(imp->csv);
     else pt__visit_xml_rewind(imp->xml);
-    if (rc == 0) rc = prepare_inserts(imp);
-    if (rc == 0) rc = pt__begin(imp->ctx);
     if (rc != 0) return rc;
-    rc = run_pass(imp, 1, result);
+    /* The write pass runs without triggers: it writes only the rows of visits it creates in
+     * its own transaction, which no trigger can object to (no decision can name a visit that
+     * did not exist; the first step of a new visit starts from nothing), and it writes their
+     * audit entries itself (pt__audit_visit, pt__audit_step), as the triggers would. That
+     * spares SQLite a trigger call per answer row, most of the cost of the decided-visit locks
+     * (tests/bench/README.md). Every other writer meets the triggers: they are back on before
+     * this returns, whatever happened, and the statements prepared meanwhile expire with it. */
+    if ((rc = pt__triggers_enable(imp->ctx, 0)) != 0) return rc;
+    rc = prepare_inserts(imp);
+    if (rc == 0) rc = pt__begin(imp->ctx);
+    if (rc == 0) rc = run_pass(imp, 1, result);
     if (rc == 0) rc = pt__commit(imp->ctx);
     if (rc != 0) {
         pt__rollback(imp->ctx);
         memset(result, 0, sizeof *result);
     }
-    return rc;
+    int on = pt__triggers_enable(imp->ctx, 1);
+    return rc ? rc : on;
 }
 
 int pt_visit_import(pt_ctx *ctx, const char *path, const pt_visit_defaults *defaults,

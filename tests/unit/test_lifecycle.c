@@ -8,12 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "internal.h"
 #include "lifecycle.h"
+#include "pantau/audit.h"
 #include "support.h"
 
 static const test_instrument GABUNGAN = {
@@ -173,6 +175,42 @@ static void test_state_names_parse_and_unknown_ones_are_refused(void **state)
     assert_error_contains("unknown visit state 'approved'");
 }
 
+static int triggers_on(pt_ctx *ctx)
+{
+    int on = -1;
+    assert_int_equal(sqlite3_db_config(ctx->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, -1, &on), SQLITE_OK);
+    return on;
+}
+
+/* The importer writes without triggers (visit.c says why); whatever happens, they are on again
+ * when it returns, and its own writes are audited as the triggers would have. */
+static void test_an_import_leaves_the_triggers_on_whether_it_succeeds_or_fails(void **state)
+{
+    test_fixture *f = *state;
+    int64_t id = test_import_sample_visit(f->ctx, SAMPLE);
+    assert_int_equal(triggers_on(f->ctx), 1);
+    char msg[256];
+    assert_int_not_equal(exec_sql(f->ctx, "UPDATE visit_transition SET actor = 'x'", msg), SQLITE_OK);
+    assert_string_equal(msg, "a visit's steps are a record: they cannot be changed");
+    /* a failure in the write pass (a unique index the second visit's answers collide with) */
+    assert_int_equal(exec_sql(f->ctx, "CREATE UNIQUE INDEX uji_gagal ON answer(visit_id) "
+                                      "WHERE visit_id > 1", msg), SQLITE_OK);
+    pt_visit_import_result r;
+    const char *path = test_source_path("checklists/samples/visits/gabungan-bina-insani-2026-09-08.csv");
+    assert_int_equal(pt_visit_import(f->ctx, path, NULL, &r) == 0, 0);
+    assert_error_contains("UNIQUE constraint failed");
+    assert_int_equal(triggers_on(f->ctx), 1);
+    assert_int_equal(test_sql_int(f->ctx, "SELECT count(*) FROM visit"), 1);
+    /* the step the importer audited itself is what verify expects */
+    pt_audit_report rep;
+    assert_int_equal(pt_audit_verify(f->ctx, &rep), 0);
+    assert_int_equal(rep.n_problems, 0);
+    pt_audit_report_clear(&rep);
+    assert_int_equal(test_sql_int(f->ctx, "SELECT count(*) FROM audit_log WHERE entity = "
+                                          "'visit_transition'"), 1);
+    (void)id;
+}
+
 #define TEST(name)                                                                                 \
     cmocka_unit_test_prestate_setup_teardown(test_##name, test_instrument_setup,                  \
                                              test_fixture_teardown, (void *)&GABUNGAN)
@@ -185,6 +223,7 @@ int main(void)
         TEST(a_step_must_start_from_the_current_state_in_c_and_in_the_database),
         TEST(returning_needs_a_reason),
         TEST(the_history_cannot_be_rewritten),
+        TEST(an_import_leaves_the_triggers_on_whether_it_succeeds_or_fails),
         cmocka_unit_test(test_state_names_parse_and_unknown_ones_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
