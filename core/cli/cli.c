@@ -140,3 +140,15 @@ int cli_parse_id(const char *s, int64_t *out)
     *out = (int64_t)v;
     return 0;
 }
+
+int cli_institution_id(pt_ctx *ctx, const char *key, int64_t *id)
+{
+    *id = 0;
+    if (!key) return PT_OK;
+    pt_institution *in;
+    int rc = pt_institution_get(ctx, key, &in);
+    if (rc != PT_OK) return rc;
+    *id = in->id;
+    pt_institution_free(in);
+    return PT_OK;
+}

@@ -112,6 +112,10 @@ void cli_score_print(const pt_score *score);
 /* The most severe flag (kritis > tinggi > sedang > rendah, then the first), or NULL. */
 const pt_flag *cli_worst_flag(const pt_score *score);
 
+/* The id of the institution that key names (an id or a registration number), for options such
+ * as --institution; *id is 0 when key is NULL. PT_OK, or the library's error (not printed). */
+int cli_institution_id(pt_ctx *ctx, const char *key, int64_t *id);
+
 /* Parses a visit id: a positive integer. 0 on success, -1 if s is not one. */
 int cli_parse_id(const char *s, int64_t *out);
 

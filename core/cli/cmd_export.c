@@ -148,16 +148,11 @@ static int run_export(const cli_globals *g, int argc, char **argv, const params 
         pt_plugins_free(set);
         return rc;
     }
-    if (institution) {
-        pt_institution *inst;
-        if (pt_institution_get(ctx, institution, &inst) != PT_OK) {
-            rc = cli_fail();
-            pt_close(ctx);
-            pt_plugins_free(set);
-            return rc;
-        }
-        sel.institution_id = inst->id;
-        pt_institution_free(inst);
+    if (cli_institution_id(ctx, institution, &sel.institution_id) != PT_OK) {
+        rc = cli_fail();
+        pt_close(ctx);
+        pt_plugins_free(set);
+        return rc;
     }
 
     pt_export_options options;

@@ -297,14 +297,9 @@ static int run_list(const cli_globals *g, int argc, char **argv)
     if ((rc = cli_open(g, &ctx, 0)) != CLI_OK) return rc;
     pt_finding_filter filter = {.agency = agency, .open_only = open_only,
                                 .overdue_as_of = overdue ? today : NULL};
-    if (institution) {
-        pt_institution *in;
-        if (pt_institution_get(ctx, institution, &in) != PT_OK) {
-            pt_close(ctx);
-            return cli_fail();
-        }
-        filter.institution_id = in->id;
-        pt_institution_free(in);
+    if (cli_institution_id(ctx, institution, &filter.institution_id) != PT_OK) {
+        pt_close(ctx);
+        return cli_fail();
     }
     static const char *const headers[] = {"ID", "DUE", "SEVERITY", "STATUS", "INSTITUTION",
                                           "ITEM", "AGENCY", "PLANS", "DESCRIPTION"};

@@ -128,13 +128,10 @@ static int run_list(const cli_globals *g, int argc, char **argv)
     int64_t institution_id = 0;
     int current = 0;
     if (n_pos == 1) {
-        pt_institution *in;
-        if (pt_institution_get(ctx, pos[0], &in) != PT_OK) {
+        if (cli_institution_id(ctx, pos[0], &institution_id) != PT_OK) {
             pt_close(ctx);
             return cli_fail();
         }
-        institution_id = in->id;
-        pt_institution_free(in);
         if (pt_sanction_current_step(ctx, institution_id, &current) != PT_OK) {
             pt_close(ctx);
             return cli_fail();

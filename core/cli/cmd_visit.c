@@ -154,14 +154,9 @@ static int run_list(const cli_globals *g, int argc, char **argv)
     pt_ctx *ctx;
     if ((rc = cli_open(g, &ctx, 0)) != CLI_OK) return rc;
     int64_t institution_id = 0;
-    if (institution) {
-        pt_institution *in;
-        if (pt_institution_get(ctx, institution, &in) != PT_OK) {
-            pt_close(ctx);
-            return cli_fail();
-        }
-        institution_id = in->id;
-        pt_institution_free(in);
+    if (cli_institution_id(ctx, institution, &institution_id) != PT_OK) {
+        pt_close(ctx);
+        return cli_fail();
     }
     static const char *const headers[] = {"ID", "DATE", "INSTITUTION", "CHECKLIST", "TYPE",
                                           "STATE", "ANSWERS", "TOTAL", "GRADE", "FLAGS"};
